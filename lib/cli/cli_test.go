@@ -187,3 +187,17 @@ func TestRefusesImageToTerminal(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, errw.String())
 	}
 }
+
+func TestParseSize(t *testing.T) {
+	good := map[string]int64{"0": 0, "10": 10, "1K": 1024, "512M": 512 << 20, "32G": 32 << 30, "2GiB": 2 << 30, "1t": 1 << 40}
+	for in, want := range good {
+		if got, err := ParseSize(in); err != nil || got != want {
+			t.Errorf("ParseSize(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "-1", "1X", "G", "99999999999T"} {
+		if _, err := ParseSize(in); err == nil {
+			t.Errorf("ParseSize(%q) succeeded", in)
+		}
+	}
+}

@@ -73,3 +73,13 @@ func (o *Output) Finish(err error) error {
 
 // IsExist reports whether err says an output already exists.
 func IsExist(err error) bool { return errors.Is(err, fs.ErrExist) }
+
+// PathCause drops the path from an *fs.PathError, for messages that name
+// the file already ("aci-id: x.aci: no such file or directory").
+func PathCause(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
