@@ -24,7 +24,9 @@ var (
 // ValidIdentifier reports whether s is an AC Identifier: lowercase letters
 // and digits, separated by single '-', '.', '_', '~' or '/' characters. It
 // is the type of image names, label and annotation names and isolator
-// names.
+// names. This is the spec's regular expression, which is stricter than
+// some of its prose examples ("example.com/~user" has two separators in a
+// row) and than the reference code (which allows "a//b").
 func ValidIdentifier(s string) bool {
 	return identifierRE.MatchString(s)
 }
