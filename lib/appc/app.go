@@ -1,6 +1,9 @@
 package appc
 
-import "math"
+import (
+	"math"
+	"strings"
+)
 
 // App holds the default parameters for running the image as an
 // application.
@@ -149,6 +152,8 @@ func (c *checker) checkEnvVar(v *jsonValue, path string, seen map[string]bool) (
 		c.errf(o.field("name"), "must be letters, digits, '_', '.' or '-', not starting with a digit, '.' or '-'")
 	case seen[name]:
 		c.errf(o.field("name"), "duplicate environment variable %q", name)
+	case okValue && strings.IndexByte(value, 0) >= 0:
+		c.errf(o.field("value"), "must not contain a NUL byte")
 	case okValue:
 		seen[name] = true
 		return EnvVar{Name: name, Value: value}, true

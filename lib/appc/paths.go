@@ -57,22 +57,29 @@ func hostProcPath(p string) bool {
 	return false
 }
 
-// checkExec checks a command line: exec[0] is either a bare name looked up
-// in PATH or an absolute path; a relative path with a slash depends on the
-// working directory and is refused.
+// checkExec checks a command line. No argument may hold a NUL byte, which
+// execve(2) would silently cut short.
 func (c *checker) checkExec(field string, exec []string) {
-	if len(exec) == 0 {
-		return
+	for i, arg := range exec {
+		if strings.IndexByte(arg, 0) >= 0 {
+			c.errf(indexPath(field, i), "must not contain a NUL byte")
+		}
 	}
-	f0, e := indexPath(field, 0), exec[0]
+	if len(exec) > 0 {
+		c.checkCommand(indexPath(field, 0), exec[0])
+	}
+}
+
+// checkCommand checks exec[0]: either a bare name looked up in PATH or an
+// absolute path. A relative path with a slash depends on the working
+// directory and is refused.
+func (c *checker) checkCommand(field, cmd string) {
 	switch {
-	case e == "":
-		c.errf(f0, "must not be empty")
-	case strings.IndexByte(e, 0) >= 0:
-		c.errf(f0, "must not contain a NUL byte")
-	case strings.Contains(e, "/") && !strings.HasPrefix(e, "/"):
-		c.errf(f0, "must be an absolute path (or a bare name looked up in PATH)")
-	case strings.HasPrefix(e, "/") && hostProcPath(e):
-		c.errf(f0, "must not point into /proc/<pid>/root, cwd or exe (files outside the image)")
+	case cmd == "":
+		c.errf(field, "must not be empty")
+	case strings.Contains(cmd, "/") && !strings.HasPrefix(cmd, "/"):
+		c.errf(field, "must be an absolute path (or a bare name looked up in PATH)")
+	case strings.HasPrefix(cmd, "/") && hostProcPath(cmd):
+		c.errf(field, "must not point into /proc/<pid>/root, cwd or exe (files outside the image)")
 	}
 }

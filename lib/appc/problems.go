@@ -2,6 +2,7 @@ package appc
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -100,7 +101,7 @@ func fieldPath(parent, key string) string {
 
 // indexPath appends an array index to a path.
 func indexPath(parent string, i int) string {
-	return fmt.Sprintf("%s[%d]", parent, i)
+	return parent + "[" + strconv.Itoa(i) + "]"
 }
 
 func plainKey(key string) bool {

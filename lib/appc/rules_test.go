@@ -107,6 +107,8 @@ func TestRulesApp(t *testing.T) {
 		{"G36 exec via /proc/self/root", app(`,"exec":["/proc/self/root/usr/bin/x"]`), "app.exec[0]", "/proc/<pid>/root", false},
 		{"G36 exec /proc/self/exe", app(`,"exec":["/proc/self/exe"]`), "app.exec[0]", "/proc/<pid>/root", false},
 		{"G36 exec hidden /proc", app(`,"exec":["/usr/../proc//1/root/sh"]`), "app.exec[0]", "/proc/<pid>/root", false},
+		{"exec argument NUL", app(`,"exec":["/bin/echo","a\u0000b"]`), "app.exec[1]", "NUL", false},
+		{"env value NUL", app(`,"environment":[{"name":"A","value":"\u0000"}]`), "app.environment[0].value", "NUL", false},
 		{"gids not an array", app(`,"supplementaryGIDs":1`), "app.supplementaryGIDs", "must be an array", false},
 		{"negative gid", app(`,"supplementaryGIDs":[1,-1]`), "app.supplementaryGIDs[1]", "must be between 0 and 4294967295", false},
 		{"gid too big", app(`,"supplementaryGIDs":[4294967296]`), "app.supplementaryGIDs[0]", "must be between 0 and 4294967295", false},
