@@ -46,7 +46,7 @@ func Run(app *ucli.App, args []string, in io.Reader, out, errw io.Writer) int {
 	prepare(app, in, out, errw)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	err, sig := runWithSignals(ctx, cancel, app, args)
+	sig, err := runWithSignals(ctx, cancel, app, args)
 	if sig != 0 {
 		removeTemporaries()
 		fmt.Fprintf(errw, "%s: interrupted\n", app.Name)

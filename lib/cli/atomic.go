@@ -52,7 +52,7 @@ func (a *AtomicFile) Commit() error {
 		return errors.New("atomic file committed twice")
 	}
 	a.done = true
-	tmp := a.File.Name()
+	tmp := a.Name()
 	defer unregister(tmp)
 	if err := a.closeSynced(); err != nil {
 		os.Remove(tmp)
@@ -66,11 +66,11 @@ func (a *AtomicFile) Commit() error {
 }
 
 func (a *AtomicFile) closeSynced() error {
-	if err := a.File.Sync(); err != nil {
-		a.File.Close()
+	if err := a.Sync(); err != nil {
+		a.Close()
 		return err
 	}
-	return a.File.Close()
+	return a.Close()
 }
 
 // place renames tmp over the target, or links it there when the target must
@@ -94,9 +94,9 @@ func (a *AtomicFile) Abort() {
 		return
 	}
 	a.done = true
-	a.File.Close()
-	os.Remove(a.File.Name())
-	unregister(a.File.Name())
+	a.Close()
+	os.Remove(a.Name())
+	unregister(a.Name())
 }
 
 func syncDir(dir string) error {

@@ -19,7 +19,7 @@ type outcome struct{ err error }
 // runWithSignals runs app until it returns or SIGINT/SIGTERM arrives. On a
 // signal it cancels ctx, gives the action a moment to return, and reports
 // the conventional status (130 or 143) as sig.
-func runWithSignals(ctx context.Context, cancel context.CancelFunc, app *ucli.App, args []string) (error, int) {
+func runWithSignals(ctx context.Context, cancel context.CancelFunc, app *ucli.App, args []string) (int, error) {
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
 	defer signal.Stop(sigs)
@@ -27,11 +27,11 @@ func runWithSignals(ctx context.Context, cancel context.CancelFunc, app *ucli.Ap
 	go func() { done <- outcome{app.RunContext(ctx, args)} }()
 	select {
 	case o := <-done:
-		return o.err, 0
+		return 0, o.err
 	case s := <-sigs:
 		cancel()
 		waitBriefly(done)
-		return nil, statusFor(s)
+		return statusFor(s), nil
 	}
 }
 
