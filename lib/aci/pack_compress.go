@@ -59,7 +59,7 @@ func newGzip(w io.Writer, level, n int) (io.WriteCloser, error) {
 	}
 	// Two blocks per goroutine in flight keep every core busy while the
 	// tar writer fills the next block.
-	if err := z.SetConcurrency(gzipBlockSize, 2*n); err != nil {
+	if err := z.SetConcurrency(gzipBlockSize, n); err != nil {
 		return nil, fmt.Errorf("gzip: %w", err)
 	}
 	z.Header.ModTime = time.Unix(0, 0)

@@ -96,7 +96,7 @@ func TestPackWalkErrors(t *testing.T) {
 	os.WriteFile(f, []byte("12345"), 0o644)
 	for _, size := range []int64{4, 6} {
 		fd, _ := openRetry(f)
-		_, err := readSmall(&fileBody{fd: fd, path: f}, size)
+		_, err := readSmall(&fileBody{fd: fd, path: f}, size, make([]byte, 16))
 		unix.Close(fd)
 		if !errors.Is(err, ErrFileChanged) || !strings.Contains(err.Error(), f) {
 			t.Errorf("stat size %d of a 5-byte file: %v", size, err)
@@ -127,5 +127,30 @@ func TestCopyBodyExactSize(t *testing.T) {
 				t.Errorf("copied %q", dst.String())
 			}
 		})
+	}
+}
+
+// pkFailAfter fails every write once n bytes have passed.
+type pkFailAfter struct{ n int }
+
+var errPkWrite = errors.New("disk full")
+
+func (f *pkFailAfter) Write(b []byte) (int, error) {
+	if f.n < len(b) {
+		return 0, errPkWrite
+	}
+	f.n -= len(b)
+	return len(b), nil
+}
+
+// TestPackWriteErrorStopsWalk: an output error mid-tree comes back as the
+// error, with the walker stopped and its queued files closed, not a hang.
+func TestPackWriteErrorStopsWalk(t *testing.T) {
+	root := pkBuild(t, t.TempDir(), pkBenchTrees()["many"])
+	for _, c := range []Compression{None, Gzip} {
+		_, err := Pack(&pkFailAfter{n: 100 << 10}, PackOptions{Manifest: []byte("{}"), RootfsDir: root, Compression: c})
+		if !errors.Is(err, errPkWrite) {
+			t.Errorf("%v: error %v, want the writer's", c, err)
+		}
 	}
 }

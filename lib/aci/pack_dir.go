@@ -2,8 +2,6 @@ package aci
 
 import (
 	"archive/tar"
-	"bytes"
-	"errors"
 	"fmt"
 	"os"
 	"sort"
@@ -12,89 +10,17 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// item is one entry the walker hands to the tar writer, or a warning, or
-// the error that ended the walk.
-type item struct {
-	hdr  *tar.Header
-	data *[]byte   // whole body of a small file, pooled
-	body *fileBody // open large file, streamed by the writer
-	path string    // host path, for messages
-	warn string
-	err  error
-}
-
-func (it *item) release() {
-	if it.data != nil {
-		smallPool.Put(it.data)
-	}
-	if it.body != nil {
-		it.body.Close()
-	}
-}
-
-// queueLen bounds the items in flight between walker and writer. With
-// bodies up to smallFileMax each, the queue holds at most 8 MiB of data
-// and 128 open large files.
-const queueLen = 128
-
-var errStopped = errors.New("walk stopped")
-
-// packDir walks root in one goroutine, reading small files ahead, while
-// this goroutine writes the tar: on trees of many small files the open,
-// read and close calls then overlap with hashing and compression.
-func (p *packer) packDir(root string) error {
-	items := make(chan item, queueLen)
-	stop := make(chan struct{})
-	w := &walker{p: p, out: items, stop: stop, links: map[devIno]string{}}
-	go w.run(root)
-	err := p.consume(items)
-	if err != nil {
-		close(stop)
-	}
-	for it := range items { // after an error: free what is queued
-		it.release()
-	}
-	return err
-}
-
-func (p *packer) consume(items <-chan item) error {
-	var br bytes.Reader
-	for it := range items {
-		err := p.writeItem(&it, &br)
-		it.release()
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (p *packer) writeItem(it *item, br *bytes.Reader) error {
-	switch {
-	case it.err != nil:
-		return it.err
-	case it.warn != "":
-		p.warn(it.warn)
-		return nil
-	case it.data != nil:
-		br.Reset(*it.data)
-		return p.writeEntry(it.hdr, br, it.path)
-	case it.body != nil:
-		return p.writeEntry(it.hdr, it.body, it.path)
-	}
-	return p.writeEntry(it.hdr, nil, it.path)
-}
-
 // walker produces the entries of a directory tree in the order GNU tar
 // --sort=name uses: depth first, each directory's names sorted bytewise.
 // Whole-path sorting would differ when a name holds a byte below '/'
 // ("a-b" sorts before "a/z" as paths, after "a" and its subtree here).
 type walker struct {
 	p     *packer
-	out   chan<- item
+	out   chan<- *batch
 	stop  <-chan struct{}
 	links map[devIno]string // first name of each multiply-linked inode
 	xbuf  []byte
+	cur   *batch
 }
 
 type devIno struct{ dev, ino uint64 }
@@ -102,18 +28,11 @@ type devIno struct{ dev, ino uint64 }
 func (w *walker) run(root string) {
 	defer close(w.out)
 	err := w.walkRoot(root)
+	if err == nil {
+		err = w.flush()
+	}
 	if err != nil && err != errStopped {
 		w.send(item{err: err})
-	}
-}
-
-func (w *walker) send(it item) error {
-	select {
-	case w.out <- it:
-		return nil
-	case <-w.stop:
-		it.release()
-		return errStopped
 	}
 }
 

@@ -14,11 +14,6 @@ import (
 // larger files are opened by the walker and streamed by the writer.
 const smallFileMax = 64 << 10
 
-var smallPool = sync.Pool{New: func() any {
-	b := make([]byte, smallFileMax+1) // +1 to see a file that grew
-	return &b
-}}
-
 var copyPool = sync.Pool{New: func() any {
 	b := make([]byte, 256<<10)
 	return &b
@@ -46,29 +41,35 @@ func (w *walker) regular(path, name string, st *unix.Stat_t) (item, error) {
 		return item{hdr: hdr, body: body, path: path}, nil
 	}
 	defer body.Close()
-	data, err := readSmall(body, st.Size)
+	data, err := readSmall(body, st.Size, w.arenaFree())
 	if err != nil {
 		return item{}, err
 	}
-	return item{hdr: hdr, data: data, path: path}, nil
+	return item{hdr: hdr, data: data, small: true, path: path}, nil
 }
 
-// readSmall reads a whole body into a pooled buffer and checks that the
-// file ends exactly at size.
-func readSmall(f *fileBody, size int64) (*[]byte, error) {
-	bp := smallPool.Get().(*[]byte)
-	buf := (*bp)[:size+1]
-	n, err := io.ReadFull(f, buf)
-	if err != io.ErrUnexpectedEOF && err != io.EOF && err != nil {
-		smallPool.Put(bp)
-		return nil, err
+// readSmall reads a whole body into buf, which has room for size+1 bytes,
+// and checks that the file ends at size. Asking for one byte more than
+// size means a regular file that returns exactly size bytes is at its
+// end, which saves a read call per file (a sixth of the system calls on
+// trees of small files).
+func readSmall(f *fileBody, size int64, buf []byte) ([]byte, error) {
+	buf = buf[:size+1]
+	n := 0
+	for first := true; first || int64(n) < size; first = false {
+		m, err := f.Read(buf[n:])
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		n += m
 	}
 	if int64(n) != size {
-		smallPool.Put(bp)
 		return nil, fmt.Errorf("%s: %w (%d bytes expected)", f.path, ErrFileChanged, size)
 	}
-	*bp = buf[:n]
-	return bp, nil
+	return buf[:n], nil
 }
 
 func openRetry(path string) (int, error) {

@@ -38,6 +38,12 @@ func pkInputTar(t *testing.T, ents []pkIn) []byte {
 	return b.Bytes()
 }
 
+func pkPackTarBytes(in []byte) ([]byte, error) {
+	var out bytes.Buffer
+	_, err := Pack(&out, PackOptions{Manifest: []byte(pkManifest), RootfsTar: bytes.NewReader(in)})
+	return out.Bytes(), err
+}
+
 func pkPackTar(in []byte, epoch *time.Time) ([]*tar.Header, error) {
 	var out bytes.Buffer
 	_, err := Pack(&out, PackOptions{Manifest: []byte(pkManifest), RootfsTar: bytes.NewReader(in), Epoch: epoch})
