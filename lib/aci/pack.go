@@ -62,8 +62,21 @@ var ErrBzip2Write = errors.New("writing bzip2 is not supported")
 // being read; the tar would otherwise carry a short or long body.
 var ErrFileChanged = errors.New("file changed size while being read")
 
-// Pack writes an ACI to w. On error nothing is claimed about what reached
-// w: the caller discards its temporary file.
+// Pack writes an ACI to w. The same inputs give the same bytes on any
+// machine, under any umask and with any Concurrency:
+//
+//   - manifest first (0644, root-owned, mtime Epoch or 1970), then an
+//     explicit rootfs/ directory, then the tree depth first with each
+//     directory's names sorted bytewise (GNU tar --sort=name);
+//   - ustar headers, PAX records only for what ustar cannot hold (long or
+//     non-ASCII names, big numbers, xattrs as SCHILY.xattr.*), never GNU;
+//   - numeric owners with empty names, whole-second mtimes clamped to
+//     Epoch, no access or change times, mode bits exactly as stored;
+//   - hard links to the first name in that order, symlinks never
+//     followed, FIFOs and devices kept, sockets skipped with a warning.
+//
+// On error nothing is claimed about what reached w: the caller discards
+// its temporary file.
 func Pack(w io.Writer, opts PackOptions) (PackResult, error) {
 	if err := opts.check(); err != nil {
 		return PackResult{}, err

@@ -165,6 +165,12 @@ func (w *walker) flush() error {
 		return nil
 	}
 	w.cur = b.pool.newBatch()
+	select { // a stopped writer first: select picks at random
+	case <-w.stop:
+		b.release()
+		return errStopped
+	default:
+	}
 	select {
 	case w.out <- b:
 		return nil
