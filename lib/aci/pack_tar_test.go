@@ -160,3 +160,28 @@ func TestPackTarTruncatedInput(t *testing.T) {
 		t.Error("a truncated input tar packed without error")
 	}
 }
+
+// FuzzPackTar feeds arbitrary bytes as the rootfs tar: Pack must not
+// panic, and what it accepts must come out as manifest plus rootfs/
+// entries with no absolute or ".." names and no link out of rootfs/.
+func FuzzPackTar(f *testing.F) {
+	f.Add(pkInputTar(&testing.T{}, []pkIn{{typ: '5', name: "./"}, {typ: '0', name: "a", body: "x"}, {typ: '1', name: "b", link: "a"}}))
+	f.Add(pkInputTar(&testing.T{}, []pkIn{{typ: 'g', name: "g"}, {typ: '2', name: "l", link: "../../x"}}))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		hdrs, err := pkPackTar(in, nil)
+		if err != nil {
+			return
+		}
+		for i, h := range hdrs {
+			if i == 0 && h.Name == "manifest" {
+				continue
+			}
+			if !strings.HasPrefix(h.Name, "rootfs/") || strings.Contains("/"+h.Name+"/", "/../") {
+				t.Fatalf("entry name %q", h.Name)
+			}
+			if h.Typeflag == tar.TypeLink && (!strings.HasPrefix(h.Linkname, "rootfs/") || strings.Contains("/"+h.Linkname+"/", "/../")) {
+				t.Fatalf("hard link %q -> %q", h.Name, h.Linkname)
+			}
+		}
+	})
+}
