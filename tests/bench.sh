@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# make bench: time our tools against the peers in the same run, with the
+# shared harness (hyperfine; peak RSS from /usr/bin/time). Our tools are the
+# "intermodal" column of each group: aci-pack vs actool build and tar|pigz -p 2,
+# aci-id vs gzip|sha512sum and pigz|sha512sum, aci-validate vs actool validate.
+# usage: tests/bench.sh HARNESS BENCH_DIR CASE...
+set -euo pipefail
+harness=$1 dir=$2; shift 2
+cases=("$@")
+[ -x "$harness" ] || { echo "bench: harness $harness not found (set BENCH_HARNESS)" >&2; exit 1; }
+for p in actool hyperfine pigz; do
+  command -v "$p" >/dev/null || { echo "bench: $p is not installed (apt-get install appc-spec hyperfine pigz)" >&2; exit 1; }
+done
+export BENCH_DIR=$dir PATH=$(cd "$(dirname "$0")/.." && pwd)/bin:$PATH
+for c in "${cases[@]}"; do
+  [ -d "$dir/inputs/$c/rootfs" ] || "$(dirname "$harness")/make-inputs.sh" "$c"
+done
+export OURS_NAME=intermodal
+export OURS_PACK='aci-pack --overwrite -o "$O" "$D"'
+export OURS_ID='aci-id "$A"'
+export OURS_VALIDATE='aci-validate "$A"'
+"$harness" pack "${cases[@]}"
+"$harness" id "${cases[@]}"
+"$harness" report
