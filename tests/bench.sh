@@ -8,9 +8,9 @@ set -euo pipefail
 harness=$1 dir=$2; shift 2
 cases=("$@")
 [ -x "$harness" ] || { echo "bench: harness $harness not found (set BENCH_HARNESS)" >&2; exit 1; }
-for p in actool hyperfine pigz; do
-  command -v "$p" >/dev/null || { echo "bench: $p is not installed (apt-get install appc-spec hyperfine pigz)" >&2; exit 1; }
-done
+# the harness records every peer's version and stops if one is missing
+peers="appc-spec runc crun umoci skopeo busybox-static pigz gzip tar hyperfine nginx-light curl gnupg openssl coreutils"
+dpkg-query -W $peers >/dev/null 2>&1 || { echo "bench: the harness needs these Debian packages: apt-get install $peers" >&2; exit 1; }
 export BENCH_DIR=$dir PATH=$(cd "$(dirname "$0")/.." && pwd)/bin:$PATH
 for c in "${cases[@]}"; do
   [ -d "$dir/inputs/$c/rootfs" ] || "$(dirname "$harness")/make-inputs.sh" "$c"

@@ -47,6 +47,7 @@ func TestScripts(t *testing.T) {
 			"sha512id": cmdSha512ID,
 			"mkimage":  cmdMkimage,
 			"exitcode": cmdExitcode,
+			"mktar":    cmdMktar,
 		},
 		Condition: func(cond string) (bool, error) {
 			if cond == "root" {

@@ -92,11 +92,23 @@ func readChunk(r io.Reader, buf []byte) (c chunk) {
 			c.err = fmt.Errorf("reading ahead: internal error: %v", p)
 		}
 	}()
-	n, err := io.ReadFull(r, buf)
-	if errors.Is(err, io.ErrUnexpectedEOF) {
-		err = io.EOF
-	}
+	n, err := fill(r, buf)
 	return chunk{buf: buf, n: n, err: err}
+}
+
+// fill reads until buf is full or r fails. Unlike io.ReadFull it passes
+// r's own errors through untouched: a decoder's io.ErrUnexpectedEOF (a
+// truncated gzip stream) must never be mistaken for a clean end.
+func fill(r io.Reader, buf []byte) (int, error) {
+	n := 0
+	for n < len(buf) {
+		m, err := r.Read(buf[n:])
+		n += m
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 // next makes the following chunk current, recycling the spent buffer.

@@ -38,6 +38,11 @@ func TestFromReaderHashesTheDecompressedStream(t *testing.T) {
 	if _, err := FromReader(bytes.NewReader(gz.Bytes()), int64(len(tarball))); err != nil {
 		t.Errorf("exactly at the cap: %v", err)
 	}
+	// a truncated stream is an error, never the ID of what happened to arrive
+	cut := gz.Bytes()[:gz.Len()/2]
+	if res, err := FromReader(bytes.NewReader(cut), 0); err == nil {
+		t.Errorf("truncated gzip gave %s with no error", res.ID)
+	}
 	if _, err := FromReader(bytes.NewReader([]byte("not an image at all")), 0); !errors.Is(err, aci.ErrUnknownFormat) {
 		t.Errorf("junk: %v, want ErrUnknownFormat", err)
 	}
