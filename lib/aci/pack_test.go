@@ -182,6 +182,16 @@ func TestPackCompressions(t *testing.T) {
 	}
 }
 
+// TestPackSkipID: not hashing changes nothing but the (empty) ID.
+func TestPackSkipID(t *testing.T) {
+	root := pkBuild(t, t.TempDir(), pkTree())
+	with, ref := pkPack(t, root, PackOptions{Compression: Gzip})
+	without, res := pkPack(t, root, PackOptions{Compression: Gzip, SkipID: true})
+	if res.ID != "" || res.TarSize != ref.TarSize || !bytes.Equal(with, without) {
+		t.Errorf("SkipID: %+v vs %+v, same bytes %v", res, ref, bytes.Equal(with, without))
+	}
+}
+
 func pkDecode(t *testing.T, c Compression, b []byte) []byte {
 	t.Helper()
 	var r io.Reader = bytes.NewReader(b)

@@ -26,6 +26,7 @@ func pack(c *ucli.Context, j job) (err error) {
 	if o.split != nil {
 		j.opts.TarSplit = o.split
 	}
+	j.opts.SkipID = o.id == nil
 	progress := cli.NewProgress(c.App.ErrWriter, c.Bool("quiet") || o.image.Writer == c.App.Writer, "aci-pack", 0)
 	defer progress.Done()
 	res, err := aci.Pack(io.MultiWriter(o.image, progress), j.opts)
