@@ -16,7 +16,7 @@ type pkg struct {
 
 // TestImportGraph keeps the arrows pointing down (ARCHITECTURE.md): tools
 // import libraries, libraries never import tools, and lib/cli is imported
-// only by tools.
+// only by tools; lib/testenv only by tests.
 func TestImportGraph(t *testing.T) {
 	out, err := exec.Command("go", "list", "-json", module+"/...").Output()
 	if err != nil {
@@ -38,6 +38,8 @@ func checkImports(t *testing.T, p pkg) {
 		switch {
 		case isLib && strings.HasPrefix(imp, module+"/tools/"):
 			t.Errorf("%s imports the tool %s", p.ImportPath, imp)
+		case imp == module+"/lib/testenv":
+			t.Errorf("%s imports lib/testenv outside its tests", p.ImportPath)
 		case isLib && imp == module+"/lib/cli":
 			t.Errorf("%s imports lib/cli, which only tools may use", p.ImportPath)
 		}

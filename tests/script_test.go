@@ -4,6 +4,7 @@ import (
 	"crypto/sha512"
 	"encoding/hex"
 	"fmt"
+	"github.com/intermodal/intermodal/lib/testenv"
 	"io"
 	"os"
 	"os/exec"
@@ -16,7 +17,7 @@ import (
 
 // requireAll is set in CI: a test that would skip for a missing peer or
 // privilege fails instead.
-var requireAll = os.Getenv("INTERMODAL_REQUIRE_ALL") == "1"
+var requireAll = testenv.RequireAll()
 
 func binDir(t *testing.T) string {
 	dir := os.Getenv("INTERMODAL_BIN")

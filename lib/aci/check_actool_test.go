@@ -1,6 +1,7 @@
 package aci_test
 
 import (
+	"github.com/intermodal/intermodal/lib/testenv"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,7 +12,7 @@ import (
 
 // The reference tool's archives must pass our stricter checks.
 func TestCheckArchiveOfActoolBuild(t *testing.T) {
-	actool := toolOrSkip(t, "actool")
+	actool := testenv.LookPath(t, "actool")
 	layoutDir := imageDir(t, nil)
 	must(t, os.Remove(filepath.Join(layoutDir, "rootfs", "fifo"))) // actool cannot pack a fifo
 	for _, tc := range []struct {

@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"bytes"
 	"errors"
+	"github.com/intermodal/intermodal/lib/testenv"
 	"io"
 	"os"
 	"os/exec"
@@ -113,7 +114,7 @@ func TestCheckArchivePAX(t *testing.T) {
 // G15: sparse files as GNU tar writes them, old GNU ('S') and PAX
 // (GNU.sparse.* records).
 func TestCheckArchiveSparse(t *testing.T) {
-	gnutar := toolOrSkip(t, "tar")
+	gnutar := testenv.LookPath(t, "tar")
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "manifest"), []byte("{}"), 0o644)
 	os.Mkdir(filepath.Join(dir, "rootfs"), 0o755)

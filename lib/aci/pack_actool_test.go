@@ -1,6 +1,7 @@
 package aci
 
 import (
+	"github.com/intermodal/intermodal/lib/testenv"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,7 +13,7 @@ import (
 // an empty rootfs, and a re-wrapped rootfs tar.
 func TestPackActoolValidates(t *testing.T) {
 	actool, err := exec.LookPath("actool")
-	pkRequire(t, err == nil, "actool (appc-spec) is not installed")
+	testenv.Require(t, err == nil, "actool (appc-spec) is not installed")
 	full := pkTree()
 	if os.Geteuid() == 0 {
 		full = append(full, pkNode{path: "null", kind: 'c', mode: 0o666})

@@ -15,19 +15,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// pkRequire skips a test whose capability is missing, with the reason;
-// with INTERMODAL_REQUIRE_ALL=1 (CI) the skip is a failure instead.
-func pkRequire(t testing.TB, ok bool, reason string) {
-	t.Helper()
-	if ok {
-		return
-	}
-	if os.Getenv("INTERMODAL_REQUIRE_ALL") == "1" {
-		t.Fatalf("INTERMODAL_REQUIRE_ALL=1 but %s", reason)
-	}
-	t.Skip(reason)
-}
-
 // pkNode is one thing in a test tree, relative to rootfs.
 type pkNode struct {
 	path  string

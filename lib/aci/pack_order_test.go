@@ -1,6 +1,7 @@
 package aci
 
 import (
+	"github.com/intermodal/intermodal/lib/testenv"
 	"os/exec"
 	"strings"
 	"testing"
@@ -10,7 +11,7 @@ import (
 // --sort=name, depth first with each directory's names sorted bytewise.
 func TestPackOrderMatchesGNUTar(t *testing.T) {
 	gnu, err := exec.Command("tar", "--version").Output()
-	pkRequire(t, err == nil && strings.Contains(string(gnu), "GNU tar"), "GNU tar is not installed")
+	testenv.Require(t, err == nil && strings.Contains(string(gnu), "GNU tar"), "GNU tar is not installed")
 	dir := t.TempDir()
 	data, _ := pkPack(t, pkBuild(t, dir, pkTree()), PackOptions{})
 	hdrs, _ := pkHeaders(t, data)

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/intermodal/intermodal/lib/testenv"
 	"io"
 	"os"
 	"path/filepath"
@@ -113,7 +114,7 @@ func pkCheckPAX(t *testing.T, h *tar.Header) {
 func TestPackXattrs(t *testing.T) {
 	dir := t.TempDir()
 	root := pkBuild(t, dir, pkTree())
-	pkRequire(t, pkUserXattrs(root), "the test directory's filesystem has no user xattrs")
+	testenv.Require(t, pkUserXattrs(root), "the test directory's filesystem has no user xattrs")
 	data, _ := pkPack(t, root, PackOptions{})
 	hdrs, _ := pkHeaders(t, data)
 	for _, h := range hdrs {
@@ -125,7 +126,7 @@ func TestPackXattrs(t *testing.T) {
 }
 
 func TestPackDevicesAndSockets(t *testing.T) {
-	pkRequire(t, os.Geteuid() == 0, "mknod needs root")
+	testenv.Require(t, os.Geteuid() == 0, "mknod needs root")
 	var warns []string
 	nodes := []pkNode{{path: "null", kind: 'c', mode: 0o666}, {path: "sock", kind: 's'}}
 	root := pkBuild(t, t.TempDir(), nodes)

@@ -2,6 +2,7 @@ package appc
 
 import (
 	"encoding/json"
+	"github.com/intermodal/intermodal/lib/testenv"
 	"os"
 	"path/filepath"
 	"strings"
@@ -111,9 +112,7 @@ func TestParseManifestSpecExamples(t *testing.T) {
 		"pod_template.json": "acKind",
 	}
 	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
-	if len(files) == 0 {
-		t.Skip("no appc spec examples in " + dir + " (install the Debian appc-spec package)")
-	}
+	testenv.Require(t, len(files) > 0, "no appc spec examples in "+dir+" (install the Debian appc-spec package)")
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
 			data, err := os.ReadFile(f)

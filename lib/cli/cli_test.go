@@ -3,6 +3,8 @@ package cli
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"github.com/intermodal/intermodal/lib/testenv"
 	"os"
 	"path/filepath"
 	"strings"
@@ -173,9 +175,7 @@ func TestSignalRemovesTemporaries(t *testing.T) {
 
 func TestRefusesImageToTerminal(t *testing.T) {
 	tty, err := os.OpenFile("/dev/ptmx", os.O_RDWR, 0)
-	if err != nil {
-		t.Skipf("no pseudo-terminal: %v", err)
-	}
+	testenv.Require(t, err == nil, fmt.Sprintf("no pseudo-terminal: %v", err))
 	defer tty.Close()
 	app := testApp(func(c *ucli.Context) error {
 		_, err := CreateOutput(c, "-", false, true)
