@@ -104,7 +104,8 @@ func readSmallFile(path string, limit int64) ([]byte, error) {
 
 // walk visits rootfs and everything below it, by Lstat.
 func (dc *dirChecker) walk(root string) {
-	filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+	// Failures are recorded as problems by the callback, never returned.
+	_ = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		rel, _ := filepath.Rel(dc.dir, path)
 		rel = filepath.ToSlash(rel)
 		if err != nil {

@@ -20,7 +20,7 @@ type item struct {
 
 func (it *item) release() {
 	if it.body != nil {
-		it.body.Close()
+		_ = it.body.Close() // read-only: nothing to lose
 	}
 }
 

@@ -2,6 +2,7 @@ package aci
 
 import (
 	"archive/tar"
+	"errors"
 	"fmt"
 	"os"
 	"sort"
@@ -31,8 +32,8 @@ func (w *walker) run(root string) {
 	if err == nil {
 		err = w.flush()
 	}
-	if err != nil && err != errStopped {
-		w.send(item{err: err})
+	if err != nil && !errors.Is(err, errStopped) {
+		_ = w.send(item{err: err}) // fails only when the writer stopped first
 	}
 }
 

@@ -2,6 +2,7 @@ package aci
 
 import (
 	"archive/tar"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -40,7 +41,7 @@ func (w *walker) regular(path, name string, st *unix.Stat_t) (item, error) {
 	if st.Size > smallFileMax {
 		return item{hdr: hdr, body: body, path: path}, nil
 	}
-	defer body.Close()
+	defer body.Close() //nolint:errcheck // read-only descriptor
 	data, err := readSmall(body, st.Size, w.arenaFree())
 	if err != nil {
 		return item{}, err
@@ -58,7 +59,7 @@ func readSmall(f *fileBody, size int64, buf []byte) ([]byte, error) {
 	n := 0
 	for first := true; first || int64(n) < size; first = false {
 		m, err := f.Read(buf[n:])
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {

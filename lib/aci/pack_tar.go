@@ -155,7 +155,7 @@ func entryType(hdr *tar.Header) (byte, error) {
 		}
 	}
 	switch hdr.Typeflag {
-	case tar.TypeReg, tar.TypeRegA:
+	case tar.TypeReg, tar.TypeRegA: //nolint:staticcheck // old tars still write '\x00' for regular files
 		return tar.TypeReg, nil
 	case tar.TypeDir, tar.TypeSymlink, tar.TypeLink, tar.TypeChar, tar.TypeBlock, tar.TypeFifo:
 		return hdr.Typeflag, nil

@@ -66,10 +66,10 @@ func (w *walker) listXattr(fd int, path string) ([]byte, error) {
 			return w.xbuf[:n], nil
 		case errors.Is(err, unix.ENOTSUP), errors.Is(err, unix.EOPNOTSUPP):
 			return nil, nil
-		case err == unix.ERANGE:
+		case errors.Is(err, unix.ERANGE):
 			w.xbuf = make([]byte, 2*len(w.xbuf))
 			continue
-		case err == unix.EINTR:
+		case errors.Is(err, unix.EINTR):
 			continue
 		}
 		return nil, &os.PathError{Op: "listxattr", Path: path, Err: err}

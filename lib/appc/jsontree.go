@@ -166,13 +166,13 @@ func syntaxError(err error, dec *json.Decoder, data []byte) error {
 	var se *json.SyntaxError
 	switch {
 	case errors.As(err, &se):
-		return fmt.Errorf("invalid JSON at byte %d: %v", se.Offset, se)
+		return fmt.Errorf("invalid JSON at byte %d: %w", se.Offset, se)
 	case errors.Is(err, io.EOF) && trailingOffset(data, 0) == int64(len(data)):
 		return errors.New("empty document: expected a JSON object")
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return fmt.Errorf("invalid JSON: unexpected end of data at byte %d", dec.InputOffset())
 	}
-	return fmt.Errorf("invalid JSON at byte %d: %v", dec.InputOffset(), err)
+	return fmt.Errorf("invalid JSON at byte %d: %w", dec.InputOffset(), err)
 }
 
 // trailingOffset returns where the first non-space byte at or after off is.
@@ -233,7 +233,7 @@ func (v *jsonValue) encodeObject(buf *bytes.Buffer) {
 func encodeString(buf *bytes.Buffer, s string) {
 	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false)
-	enc.Encode(s)               // a string always encodes
+	_ = enc.Encode(s)           // a string always encodes
 	buf.Truncate(buf.Len() - 1) // Encode adds a newline
 }
 

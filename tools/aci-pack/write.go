@@ -57,7 +57,7 @@ func openOutputs(c *ucli.Context) (*outputs, error) {
 		o.split, err = optionalOutput(c, "tar-split", overwrite)
 	}
 	if err != nil {
-		o.finish(err)
+		_ = o.finish(err) // removes what was opened; err is what matters
 		return nil, err
 	}
 	return o, nil
