@@ -153,6 +153,10 @@ func runTree(c *ucli.Context) error {
 	if err := imageid.Rebuild(h, tree, meta); err != nil {
 		return fmt.Errorf("%s: %w", tree.Rootfs, err)
 	}
-	fmt.Fprintln(c.App.Writer, imageid.FormatLine(imageid.FromSum(h.Sum(nil)), tree.Rootfs))
+	id := imageid.FromSum(h.Sum(nil))
+	if c.Bool("short") {
+		id = imageid.Short(id)
+	}
+	fmt.Fprintln(c.App.Writer, imageid.FormatLine(id, tree.Rootfs))
 	return nil
 }
