@@ -43,13 +43,13 @@ func TestScripts(t *testing.T) {
 			env.Values[tKey{}] = env.T()
 			return nil
 		},
-		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+		Cmds: scriptCmds(map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"require":  cmdRequire,
 			"sha512id": cmdSha512ID,
 			"mkimage":  cmdMkimage,
 			"exitcode": cmdExitcode,
 			"mktar":    cmdMktar,
-		},
+		}),
 		Condition: func(cond string) (bool, error) {
 			if cond == "root" {
 				return os.Geteuid() == 0, nil
@@ -58,6 +58,17 @@ func TestScripts(t *testing.T) {
 		},
 		RequireExplicitExec: true,
 	})
+}
+
+// extraCmds holds script commands registered by other files of this package
+// from init, so each feature's helpers live beside its own tests.
+var extraCmds = map[string]func(ts *testscript.TestScript, neg bool, args []string){}
+
+func scriptCmds(m map[string]func(ts *testscript.TestScript, neg bool, args []string)) map[string]func(ts *testscript.TestScript, neg bool, args []string) {
+	for k, v := range extraCmds {
+		m[k] = v
+	}
+	return m
 }
 
 // tKey finds the script's testing.T, so a custom command can skip.
