@@ -37,6 +37,9 @@ type CheckOptions struct {
 	// MaxSize caps the decompressed bytes read; 0 means no cap. Going over
 	// is a Problem and checking stops there (appc G35: decompression bombs).
 	MaxSize int64
+	// Hash, when set, is written every decompressed byte as it is read,
+	// so the image ID can be computed in the same pass as the checks.
+	Hash io.Writer
 }
 
 // Result is what checking an image found.
@@ -96,7 +99,7 @@ func CheckArchive(r io.Reader, opts CheckOptions) (*Result, error) {
 	// Decompression runs ahead on its own goroutine: on two cores the tar
 	// walk then costs almost nothing on top of gunzip.
 	ahead := ReadAhead(rc)
-	body := &countingReader{r: ahead, max: opts.MaxSize}
+	body := &countingReader{r: ahead, max: opts.MaxSize, hash: opts.Hash}
 	err = newArchiveChecker(res).run(tar.NewReader(body), body)
 	ahead.Close()
 	res.Size = body.n
@@ -145,6 +148,7 @@ type countingReader struct {
 	max  int64 // 0: no cap
 	over bool
 	err  error // from the decoder, not EOF
+	hash io.Writer
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
@@ -156,6 +160,9 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	}
 	n, err := c.r.Read(p)
 	c.n += int64(n)
+	if c.hash != nil && n > 0 {
+		c.hash.Write(p[:n]) //nolint:errcheck // hashes never fail
+	}
 	if c.max > 0 && c.n > c.max {
 		c.over = true
 		return n, errSizeLimit

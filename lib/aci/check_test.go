@@ -138,3 +138,18 @@ func TestCheckArchiveRules(t *testing.T) {
 		})
 	}
 }
+
+// The Hash writer sees exactly the decompressed stream, padding and all,
+// so a caller gets the image ID from the same pass as the checks.
+func TestCheckArchiveHash(t *testing.T) {
+	raw := tarOf(layout(ent{name: "rootfs/a", body: "hello"})...)
+	raw = append(raw, make([]byte, 4096)...) // trailing record padding counts too
+	var seen bytes.Buffer
+	res := checkBytes(t, gzipBytes(t, raw), aci.CheckOptions{Hash: &seen})
+	if !res.Valid() {
+		t.Fatalf("problems: %s", problemList(res.Problems))
+	}
+	if !bytes.Equal(seen.Bytes(), raw) || res.Size != int64(len(raw)) {
+		t.Fatalf("hash saw %d bytes, size %d, want the %d decompressed bytes", seen.Len(), res.Size, len(raw))
+	}
+}
