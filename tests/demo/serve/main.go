@@ -3,7 +3,14 @@
 // writes to -ca, so the demo's tools can trust it with --ca-file. A request
 // with ?ac-discovery=1 gets the index.html of the path's directory, which is
 // how an appc discovery page is published on a plain static server.
-// It prints its port on stdout once listening and serves until killed.
+//
+// It also listens as an HTTP CONNECT proxy that tunnels every host to the
+// HTTPS server, and its certificate is valid for example.com too: with
+// HTTPS_PROXY pointing at the proxy, the demo publishes and fetches
+// example.com/hello for real, with no DNS or /etc/hosts change.
+//
+// It prints "HTTPS_PORT PROXY_PORT" on stdout once listening and serves
+// until killed.
 package main
 
 import (
@@ -16,6 +23,7 @@ import (
 	"encoding/pem"
 	"flag"
 	"fmt"
+	"io"
 	"log"
 	"math/big"
 	"net"
@@ -37,7 +45,12 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(ln.Addr().(*net.TCPAddr).Port)
+	proxy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		log.Fatal(err)
+	}
+	go tunnel(proxy, ln.Addr().String())
+	fmt.Println(ln.Addr().(*net.TCPAddr).Port, proxy.Addr().(*net.TCPAddr).Port)
 	files := http.FileServer(http.Dir(*root))
 	srv := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.RawQuery == "ac-discovery=1" {
@@ -58,6 +71,7 @@ func selfSigned(pemPath string) (tls.Certificate, error) {
 		SerialNumber:          big.NewInt(1),
 		Subject:               pkix.Name{CommonName: "127.0.0.1"},
 		IPAddresses:           []net.IP{net.ParseIP("127.0.0.1")},
+		DNSNames:              []string{"example.com"},
 		NotBefore:             time.Now().Add(-time.Hour),
 		NotAfter:              time.Now().Add(24 * time.Hour),
 		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
@@ -73,4 +87,32 @@ func selfSigned(pemPath string) (tls.Certificate, error) {
 		return tls.Certificate{}, err
 	}
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, nil
+}
+
+// tunnel answers CONNECT requests by piping the connection to target.
+func tunnel(ln net.Listener, target string) {
+	srv := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodConnect {
+			http.Error(w, "CONNECT only", http.StatusMethodNotAllowed)
+			return
+		}
+		up, err := net.Dial("tcp", target)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+		conn, buf, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			up.Close()
+			return
+		}
+		go func() {
+			io.Copy(up, buf) //nolint:errcheck // a demo tunnel: the peer sees the close
+			up.Close()
+		}()
+		io.Copy(conn, up) //nolint:errcheck // as above
+		conn.Close()
+	})}
+	log.Fatal(srv.Serve(ln))
 }
