@@ -1,0 +1,98 @@
+package trust
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	openpgp "github.com/ProtonMail/go-crypto/openpgp/v2"
+)
+
+// errAborted ends a verification whose download failed.
+var errAborted = errors.New("verification aborted")
+
+// Verifier checks a detached signature over bytes written to it as they
+// arrive, holding none of them: a goroutine hashes what each Write hands
+// over through a pipe. Write, Verify and Abort are for one goroutine; call
+// Verify or Abort exactly once in the end, or the goroutine is left
+// waiting.
+type Verifier struct {
+	pw     *io.PipeWriter
+	done   chan struct{}
+	signer *Signer
+	err    error
+	closed bool
+}
+
+// NewVerifier starts checking sig (armored or binary) for the image name
+// against Keyring(name). It fails at once, before any data, for what
+// CheckIssuer would refuse, so a caller that skipped CheckIssuer still
+// learns of an untrusted key before downloading.
+func (s *Store) NewVerifier(name string, sig []byte) (*Verifier, error) {
+	d, err := parseSignature(sig)
+	if err != nil {
+		return nil, err
+	}
+	ring, err := s.Keyring(name)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkIssuer(ring, d, name); err != nil {
+		return nil, err
+	}
+	return startVerifier(ring, d, name), nil
+}
+
+// NewKeyringVerifier is NewVerifier over a given keyring.
+func NewKeyringVerifier(keyring []*openpgp.Entity, sig []byte) (*Verifier, error) {
+	d, err := parseSignature(sig)
+	if err != nil {
+		return nil, err
+	}
+	return startVerifier(keyring, d, ""), nil
+}
+
+func startVerifier(ring []*openpgp.Entity, d *detached, name string) *Verifier {
+	pr, pw := io.Pipe()
+	v := &Verifier{pw: pw, done: make(chan struct{})}
+	go func() {
+		defer close(v.done)
+		v.signer, v.err = verifyDetached(ring, pr, d, name)
+		// Should the check end before the data does, writers must not block.
+		pr.CloseWithError(errAborted)
+	}()
+	return v
+}
+
+// Write hands p to the check; it returns once p is hashed.
+func (v *Verifier) Write(p []byte) (int, error) {
+	if v.closed {
+		return 0, errors.New("write to a finished verifier")
+	}
+	n, err := v.pw.Write(p)
+	if err != nil {
+		return n, fmt.Errorf("signature check: %w", err)
+	}
+	return n, nil
+}
+
+// Verify ends the data and returns the signer of a good signature. Errors
+// wrap ErrUntrusted or ErrBadSignature.
+func (v *Verifier) Verify() (*Signer, error) {
+	if !v.closed {
+		v.closed = true
+		v.pw.Close()
+	}
+	<-v.done
+	return v.signer, v.err
+}
+
+// Abort stops the check, for a download that failed; it is safe after
+// Verify and twice.
+func (v *Verifier) Abort() {
+	if !v.closed {
+		v.closed = true
+		v.pw.CloseWithError(errAborted)
+	}
+	<-v.done
+}
