@@ -24,7 +24,7 @@ func (s *Store) List() ([]Key, error) {
 	}
 	var keys []Key
 	for id, k := range vendor {
-		if _, masked := local[id]; !masked {
+		if l, ok := local[id]; !ok || l.Entity != nil {
 			keys = append(keys, k)
 		}
 	}

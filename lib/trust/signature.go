@@ -17,6 +17,11 @@ const MaxSignatureBytes = 1 << 20
 
 const signatureBlock = "PGP SIGNATURE"
 
+// policy is go-crypto's default: no SHA-1 or weaker message hashes, RSA of
+// 2048 bits at least. The verifier applies it too; checking the hash here
+// refuses such a signature before its image is downloaded.
+var policy *packet.Config
+
 // detached is a parsed detached signature: its packets and their binary
 // encoding, which the verifier reads again.
 type detached struct {
@@ -82,6 +87,9 @@ func signaturePackets(raw []byte) (sigs []*packet.Signature, err error) {
 		}
 		if s.SigType != packet.SigTypeBinary && s.SigType != packet.SigTypeText {
 			return nil, fmt.Errorf("signature of type %#x is not a signature over data", uint8(s.SigType))
+		}
+		if policy.RejectMessageHashAlgorithm(s.Hash) {
+			return nil, fmt.Errorf("insecure message hash algorithm: %s", s.Hash)
 		}
 		if s.IssuerKeyId == nil && len(s.IssuerFingerprint) == 0 {
 			return nil, errors.New("signature names no issuer key")
@@ -155,4 +163,3 @@ func (s *Store) CheckIssuer(name string, sig []byte) error {
 	}
 	return checkIssuer(ring, d, name)
 }
-
