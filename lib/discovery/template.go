@@ -49,7 +49,10 @@ func RenderTemplate(tmpl string, app App, ext string) (string, error) {
 	if strings.ContainsAny(out, "{}") {
 		return "", fmt.Errorf("%w (a stray '}')", ErrUnfilled)
 	}
-	return out, CheckURL(out)
+	if err := CheckURL(out); err != nil {
+		return "", err
+	}
+	return out, nil
 }
 
 // variable gives the value of a template variable; {name} and {ext} win
