@@ -1,0 +1,102 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/intermodal/intermodal/lib/cli"
+	"github.com/intermodal/intermodal/lib/discovery"
+	"github.com/intermodal/intermodal/lib/httpclient"
+	ucli "github.com/urfave/cli/v2"
+)
+
+var flags = []ucli.Flag{
+	&ucli.BoolFlag{Name: "json", Usage: "print one JSON document (for aci-fetch) instead of lines"},
+	&ucli.IntFlag{Name: "port", Usage: "send discovery requests to `PORT` (testing and non-standard servers)"},
+	&ucli.StringFlag{Name: "ca-file", Usage: "trust the CA certificates in PEM `FILE` too (SSL_CERT_FILE replaces the system ones)"},
+	&ucli.DurationFlag{Name: "timeout", Value: httpclient.DefaultTimeout, Usage: "give up on a page that has not arrived whole after `DURATION`"},
+	&ucli.BoolFlag{Name: "insecure-allow-http", Usage: "also try plain HTTP, and follow redirects to it (warns)"},
+	&ucli.BoolFlag{Name: "insecure-skip-tls-verify", Usage: "do not check TLS certificates (warns)"},
+	&ucli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "print each URL tried and its outcome on standard error"},
+}
+
+var insecureWhat = map[string]string{
+	"insecure-allow-http":      "plain HTTP allowed; anyone on the path can change the URLs discovered",
+	"insecure-skip-tls-verify": "TLS certificates are not checked",
+}
+
+func run(c *ucli.Context) error {
+	args, err := cli.Args(c, 1, 1)
+	if err != nil {
+		return err
+	}
+	if p := c.Int("port"); p < 0 || p > 65535 {
+		return cli.Usagef("--port: %d is not a port number (1-65535)", p)
+	}
+	if c.Duration("timeout") <= 0 {
+		return cli.Usagef("--timeout: must be more than 0")
+	}
+	app, err := discovery.ParseApp(args[0])
+	if err != nil {
+		return err
+	}
+	o, err := options(c)
+	if err != nil {
+		return err
+	}
+	res, err := discovery.Discover(c.Context, app.WithDefaults(), o)
+	if err != nil {
+		return err
+	}
+	if c.Bool("json") {
+		return res.WriteJSON(c.App.Writer)
+	}
+	return writeLines(c.App.Writer, res)
+}
+
+// options builds the client from the flags, warning about each check
+// turned off.
+func options(c *ucli.Context) (discovery.Options, error) {
+	for _, f := range []string{"insecure-allow-http", "insecure-skip-tls-verify"} {
+		if c.Bool(f) {
+			fmt.Fprintf(c.App.ErrWriter, "aci-discover: warning: --%s: %s\n", f, insecureWhat[f])
+		}
+	}
+	client, err := httpclient.New(httpclient.Options{
+		CAFile:                c.String("ca-file"),
+		InsecureSkipTLSVerify: c.Bool("insecure-skip-tls-verify"),
+		AllowHTTP:             c.Bool("insecure-allow-http"),
+		Timeout:               c.Duration("timeout"),
+		UserAgent:             "aci-discover/" + cli.Version,
+	})
+	if err != nil {
+		return discovery.Options{}, err
+	}
+	o := discovery.Options{Client: client, Port: c.Int("port"), InsecureHTTP: c.Bool("insecure-allow-http")}
+	if c.Bool("verbose") {
+		o.Observe = func(a discovery.Attempt) { report(c.App.ErrWriter, a) }
+	}
+	return o, nil
+}
+
+func report(w io.Writer, a discovery.Attempt) {
+	outcome := "ok"
+	if a.Err != nil {
+		outcome = a.Err.Error()
+	}
+	fmt.Fprintf(w, "aci-discover: GET %s: %s\n", a.URL, outcome)
+}
+
+func writeLines(w io.Writer, res *discovery.Result) error {
+	for _, ep := range res.Images {
+		if _, err := fmt.Fprintf(w, "aci %s\nasc %s\n", ep.ACI, ep.ASC); err != nil {
+			return err
+		}
+	}
+	for _, k := range res.Keys {
+		if _, err := fmt.Fprintf(w, "key %s\n", k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
