@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/intermodal/intermodal/lib/appc"
 	"github.com/intermodal/intermodal/lib/imageid"
 )
 
@@ -130,17 +131,9 @@ func (s *Store) reachable() (map[string]bool, error) {
 			return nil, err
 		}
 		for _, d := range im.Manifest.Dependencies {
-			dep := d.ImageID
-			if dep == "" || !s.Has(dep) {
-				labels := map[string]string{}
-				for _, l := range d.Labels {
-					labels[l.Name] = l.Value
-				}
-				r, err := s.FindRef(d.ImageName, labels)
-				if err != nil {
-					continue // missing dependencies are verify's business
-				}
-				dep = r.ID
+			dep, err := s.Dependency(d)
+			if err != nil {
+				continue // missing dependencies are verify's business
 			}
 			if !live[dep] {
 				live[dep] = true
@@ -149,6 +142,24 @@ func (s *Store) reachable() (map[string]bool, error) {
 		}
 	}
 	return live, nil
+}
+
+// Dependency finds the stored image a manifest dependency names: by its
+// image ID when it gives one that is stored, else by name and labels as
+// FindRef selects. The error wraps ErrNotFound when there is none.
+func (s *Store) Dependency(d appc.Dependency) (string, error) {
+	if d.ImageID != "" && s.Has(d.ImageID) {
+		return d.ImageID, nil
+	}
+	labels := map[string]string{}
+	for _, l := range d.Labels {
+		labels[l.Name] = l.Value
+	}
+	r, err := s.FindRef(d.ImageName, labels)
+	if err != nil {
+		return "", err
+	}
+	return r.ID, nil
 }
 
 // Verify re-reads a stored image and checks that it still hashes to its

@@ -127,8 +127,13 @@ func (s *Store) path(elem ...string) string {
 }
 
 // Lock takes the store lock, shared or exclusive, and returns its release.
+// A reader without write permission on the store (a user reading root's
+// store) still takes it: flock(2) works on a read-only descriptor too.
 func (s *Store) Lock(exclusive bool) (func(), error) {
 	f, err := os.OpenFile(s.path("lock"), os.O_RDWR|os.O_CREATE, 0o644)
+	if errors.Is(err, fs.ErrPermission) || errors.Is(err, unix.EROFS) {
+		f, err = os.Open(s.path("lock"))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("store lock: %w", err)
 	}
