@@ -12,7 +12,7 @@ import (
 
 var flags = []ucli.Flag{
 	&ucli.BoolFlag{Name: "json", Usage: "print one JSON document (for aci-fetch) instead of lines"},
-	&ucli.IntFlag{Name: "port", Usage: "send discovery requests to `PORT` (testing and non-standard servers)"},
+	&ucli.IntFlag{Name: "port", Usage: "send discovery requests to `PORT` instead of 443 (or 80 for plain HTTP): for testing and non-standard servers"},
 	&ucli.StringFlag{Name: "ca-file", Usage: "trust the CA certificates in PEM `FILE` too (SSL_CERT_FILE replaces the system ones)"},
 	&ucli.DurationFlag{Name: "timeout", Value: httpclient.DefaultTimeout, Usage: "give up on a page that has not arrived whole after `DURATION`"},
 	&ucli.BoolFlag{Name: "insecure-allow-http", Usage: "also try plain HTTP, and follow redirects to it (warns)"},
