@@ -97,7 +97,7 @@ func (s *Store) Remove(fingerprint, prefix string) error {
 		return writeFile(local, nil)
 	}
 	if !removed {
-		return fmt.Errorf("%w: %s for %s", ErrNotTrusted, fpr, scopeName(prefix))
+		return fmt.Errorf("key %s for %s: %w", fpr, scopeName(prefix), ErrNotTrusted)
 	}
 	return nil
 }
