@@ -99,12 +99,20 @@ func Open(dir string, create bool) (*Store, error) {
 	return s, nil
 }
 
+var layoutNames = map[string]bool{"images": true, "refs": true, "cache": true, "tmp": true, "lock": true, "layout": true}
+
 func (s *Store) create() error {
 	if err := os.MkdirAll(s.Dir, 0o755); err != nil {
 		return fmt.Errorf("store: %w", err)
 	}
-	if ents, err := os.ReadDir(s.Dir); err == nil && len(ents) > 0 {
-		return fmt.Errorf("store %s: %w: the directory is not empty", s.Dir, ErrLayout)
+	// Refuse to scatter a store over someone's files, but not over the
+	// half-made layout of another process creating the same store now.
+	if ents, err := os.ReadDir(s.Dir); err == nil {
+		for _, e := range ents {
+			if !layoutNames[e.Name()] && !strings.HasPrefix(e.Name(), ".w-") {
+				return fmt.Errorf("store %s: %w: the directory holds other files (%s)", s.Dir, ErrLayout, e.Name())
+			}
+		}
 	}
 	for _, d := range []string{"images", "refs", "cache", "tmp"} {
 		if err := os.MkdirAll(s.path(d), 0o755); err != nil {
