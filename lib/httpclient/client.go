@@ -150,7 +150,13 @@ func (c *Client) Get(ctx context.Context, rawURL string, header http.Header) (*h
 	if c.Options.UserAgent != "" {
 		req.Header.Set("User-Agent", c.Options.UserAgent)
 	}
-	return c.Do(req)
+	resp, err := c.Do(req)
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		// "Get \"URL\": cause" becomes "URL: cause", like every other error.
+		return nil, fmt.Errorf("%s: %w", u.Redacted(), ue.Err)
+	}
+	return resp, err
 }
 
 // IdleReader wraps a response body so that a read which gets nothing for
