@@ -43,11 +43,11 @@ type fetchEnv struct {
 	store   string
 	trust   string
 	mu      sync.Mutex
-	files   map[string][]byte            // path -> body
+	files   map[string][]byte                                                         // path -> body
 	faults  map[string]func(w http.ResponseWriter, r *http.Request, body []byte) bool // true: handled
-	hits    map[string]int               // path -> requests
-	headers map[string]http.Header       // path -> extra response headers
-	log     []string                     // "METHOD path range" per request
+	hits    map[string]int                                                            // path -> requests
+	headers map[string]http.Header                                                    // path -> extra response headers
+	log     []string                                                                  // "METHOD path range" per request
 }
 
 func newFetchEnv(t *testing.T) *fetchEnv {
