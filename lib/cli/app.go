@@ -65,9 +65,18 @@ func report(app *ucli.App, err error) int {
 	}
 	code := exitCode(err)
 	if code == ExitUsage {
-		fmt.Fprintf(app.ErrWriter, "Try '%s --help' for more information.\n", app.Name)
+		fmt.Fprintf(app.ErrWriter, "Try '%s --help' for more information.\n", helpName(app, err))
 	}
 	return code
+}
+
+// helpName is the command line whose --help explains a usage error.
+func helpName(app *ucli.App, err error) string {
+	var ue *UsageError
+	if errors.As(err, &ue) && ue.command != "" {
+		return ue.command
+	}
+	return app.Name
 }
 
 // prepare installs the conventions on app and every command in it.
@@ -77,22 +86,38 @@ func prepare(app *ucli.App, in io.Reader, out, errw io.Writer) {
 	ucli.VersionPrinter = func(c *ucli.Context) {
 		fmt.Fprintf(c.App.Writer, "%s version %s\n", c.App.Name, c.App.Version)
 	}
-	app.ExitErrHandler = func(*ucli.Context, error) {}
+	// urfave calls this with the context of the command that failed.
+	app.ExitErrHandler = func(c *ucli.Context, err error) { withCommand(c, err) }
 	app.OnUsageError = onUsageError
 	app.CommandNotFound = commandNotFound
 	app.Before = chainBefore(hiddenFlags, app.Before)
 	prepareCommands(app.Commands)
 }
 
+// prepareCommands gives commands the App's conventions. A command gets no
+// "help" subcommand (urfave's default): "tool show help" must look up
+// "help", not print help; --help stays. Usage errors name the command
+// (withCommand), so the hint points at its own --help.
 func prepareCommands(cmds []*ucli.Command) {
 	for _, cmd := range cmds {
+		cmd.HideHelpCommand = true
 		cmd.OnUsageError = onUsageError
 		prepareCommands(cmd.Subcommands)
 	}
 }
 
-func onUsageError(_ *ucli.Context, err error, _ bool) error {
-	return &UsageError{Msg: err.Error()}
+func onUsageError(c *ucli.Context, err error, _ bool) error {
+	return withCommand(c, &UsageError{Msg: err.Error()})
+}
+
+// withCommand records in a usage error which command it is about; the
+// innermost command sees it first.
+func withCommand(c *ucli.Context, err error) error {
+	var ue *UsageError
+	if errors.As(err, &ue) && ue.command == "" && c != nil && c.Command != nil {
+		ue.command = c.Command.HelpName
+	}
+	return err
 }
 
 func commandNotFound(c *ucli.Context, name string) {
@@ -118,11 +143,12 @@ func Args(c *ucli.Context, min, max int) ([]string, error) {
 			return nil, Usagef("flag %s must come before the arguments", a)
 		}
 	}
+	usage := strings.TrimSpace(c.Command.HelpName + " " + c.Command.ArgsUsage)
 	switch {
 	case len(args) < min:
-		return nil, Usagef("missing argument (usage: %s %s)", c.Command.HelpName, c.Command.ArgsUsage)
+		return nil, Usagef("missing argument (usage: %s)", usage)
 	case max >= 0 && len(args) > max:
-		return nil, Usagef("too many arguments (usage: %s %s)", c.Command.HelpName, c.Command.ArgsUsage)
+		return nil, Usagef("too many arguments (usage: %s)", usage)
 	}
 	return args, nil
 }

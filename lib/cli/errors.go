@@ -15,7 +15,10 @@ const (
 )
 
 // UsageError is a mistake on the command line: exit status 2 and a hint.
-type UsageError struct{ Msg string }
+type UsageError struct {
+	Msg     string
+	command string // "tool cmd" when it is about a command, for the hint
+}
 
 func (e *UsageError) Error() string { return e.Msg }
 

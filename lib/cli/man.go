@@ -99,9 +99,11 @@ func (r *roff) commands(cmds []*ucli.Command) {
 		}
 		r.line(".SS %s", escape(strings.TrimSpace(c.Name+" "+c.ArgsUsage)))
 		r.text(c.Usage)
-		if c.Description != "" {
-			r.line(".PP")
-			r.text(c.Description)
+		for _, p := range strings.Split(strings.TrimSpace(c.Description), "\n\n") {
+			if p != "" {
+				r.line(".PP")
+				r.text(p)
+			}
 		}
 		for _, f := range visibleFlags(c.Flags) {
 			r.line(".TP")
