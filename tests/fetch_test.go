@@ -748,3 +748,70 @@ func TestKill9DuringFetchLeavesAConsistentStore(t *testing.T) {
 	}
 	verifyStore(t, e.store)
 }
+
+func TestFetchLocalFileAndNoStore(t *testing.T) {
+	e, data := setup(t)
+	dir := filepath.Join(e.work, "local")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	img := filepath.Join(dir, "app.aci")
+	sig := filepath.Join(dir, "detached.sig")
+	must(t, os.WriteFile(img, data, 0o644))
+	must(t, os.WriteFile(sig, e.sign("signer@example.com", data), 0o644))
+	want := aciID(t, data)
+
+	// A local file needs its signature: beside it, or --signature.
+	before := snapshot(t, e.store)
+	e.fails(e.fetch(img), "no signature", before)
+	r := e.fetch("--signature", sig, img)
+	if r.code != 0 || strings.TrimSpace(r.stdout) != want {
+		t.Fatalf("local file: %d %q %s", r.code, r.stdout, r.stderr)
+	}
+	// --no-store -o: the file, byte for byte, and a store left alone.
+	other := filepath.Join(e.work, "other-store")
+	out := filepath.Join(e.work, "out.aci")
+	r = e.fetch("--store", other, "--no-store", "-o", out, e.url(e.publishPath(app, "1.0")))
+	if r.code != 0 || strings.TrimSpace(r.stdout) != want {
+		t.Fatalf("--no-store: %d %q %s", r.code, r.stdout, r.stderr)
+	}
+	if got, _ := os.ReadFile(out); !bytes.Equal(got, data) {
+		t.Fatal("--no-store -o wrote different bytes")
+	}
+	if _, err := os.Stat(other); err == nil {
+		t.Fatal("--no-store created the store")
+	}
+	if ents, _ := os.ReadDir(e.work); len(ents) > 0 {
+		for _, d := range ents {
+			if strings.HasPrefix(d.Name(), ".aci-fetch-") {
+				t.Fatalf("temporary %s left beside the output", d.Name())
+			}
+		}
+	}
+	// An existing -o is not overwritten without --overwrite.
+	r = e.fetch("--no-store", "-o", out, e.url(e.publishPath(app, "1.0")))
+	if r.code != 1 || !strings.Contains(r.stderr, "exists") {
+		t.Fatalf("existing output: %d %s", r.code, r.stderr)
+	}
+}
+
+// SSL_CERT_FILE works as well as --ca-file, and without either the test
+// server's certificate is refused.
+func TestFetchTrustsCAFromSSLCertFile(t *testing.T) {
+	e, data := setup(t)
+	base := []string{"--port", e.port, "--retries", "0"}
+	before := snapshot(t, e.store)
+	e.fails(e.run("aci-fetch", append(base, app+":1.0")...), "certificate", before)
+	t.Setenv("SSL_CERT_FILE", e.caFile)
+	r := e.run("aci-fetch", append(base, app+":1.0")...)
+	if r.code != 0 || strings.TrimSpace(r.stdout) != aciID(t, data) {
+		t.Fatalf("with SSL_CERT_FILE: %d %s", r.code, r.stderr)
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}

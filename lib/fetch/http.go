@@ -77,7 +77,7 @@ func (f *fetcher) getSmall(ctx context.Context, url string, limit int64) (body [
 func (f *fetcher) getSmallOnce(ctx context.Context, url string, limit int64) ([]byte, bool, error) {
 	resp, err := f.o.Client.Get(ctx, url, nil)
 	if err != nil {
-		return nil, false, err
+		return nil, false, fmt.Errorf("%s: %w", url, err)
 	}
 	defer resp.Body.Close()
 	switch resp.StatusCode {
@@ -147,7 +147,7 @@ func (f *fetcher) fetchImageOnce(ctx context.Context, d *download) error {
 	}
 	resp, err := f.o.Client.Get(ctx, d.url, h)
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: %w", d.url, err)
 	}
 	defer resp.Body.Close()
 	switch resp.StatusCode {

@@ -129,18 +129,19 @@ func CheckURL(u *url.URL, allowHTTP bool) error {
 }
 
 // Get sends a GET for rawURL with the given extra headers, after checking
-// its scheme. The caller closes the body.
+// its scheme. The caller closes the body. Errors do not repeat the URL:
+// the caller's message names it.
 func (c *Client) Get(ctx context.Context, rawURL string, header http.Header) (*http.Response, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", rawURL, err)
+		return nil, cause(err)
 	}
 	if err := CheckURL(u, c.Options.AllowHTTP); err != nil {
-		return nil, fmt.Errorf("%s: %w", u.Redacted(), err)
+		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", u.Redacted(), err)
+		return nil, cause(err)
 	}
 	for k, vs := range header {
 		for _, v := range vs {
@@ -151,12 +152,20 @@ func (c *Client) Get(ctx context.Context, rawURL string, header http.Header) (*h
 		req.Header.Set("User-Agent", c.Options.UserAgent)
 	}
 	resp, err := c.Do(req)
+	if err != nil {
+		return nil, cause(err)
+	}
+	return resp, nil
+}
+
+// cause drops net/url's "Get \"URL\":" wrapping: callers name the URL
+// their own way.
+func cause(err error) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
-		// "Get \"URL\": cause" becomes "URL: cause", like every other error.
-		return nil, fmt.Errorf("%s: %w", u.Redacted(), ue.Err)
+		return ue.Err
 	}
-	return resp, err
+	return err
 }
 
 // IdleReader wraps a response body so that a read which gets nothing for
