@@ -243,6 +243,10 @@ func rangeStart(cr string) (int64, bool) {
 	return n, err == nil
 }
 
+// maxCacheAge caps max-age at a year, in seconds, as RFC 9111 suggests
+// caches may (2^31 seconds is its largest meaningful value).
+const maxCacheAge = 365 * 24 * 3600
+
 // maxAge reads Cache-Control: the max-age to keep using a download without
 // asking again, or -1 when the response must be revalidated every time.
 func maxAge(h http.Header) time.Duration {
@@ -254,7 +258,7 @@ func maxAge(h http.Header) time.Duration {
 			return -1
 		case "max-age":
 			if n, err := strconv.ParseInt(strings.Trim(v, `"`), 10, 64); err == nil && n >= 0 {
-				age = time.Duration(n) * time.Second
+				age = time.Duration(min(n, maxCacheAge)) * time.Second
 			}
 		}
 	}
