@@ -2,7 +2,8 @@
 # make bench: time our tools against the peers in the same run, with the
 # shared harness (hyperfine; peak RSS from /usr/bin/time). Our tools are the
 # "intermodal" column of each group: aci-pack vs actool build and tar|pigz -p 2,
-# aci-id vs gzip|sha512sum and pigz|sha512sum, aci-validate vs actool validate.
+# aci-id vs gzip|sha512sum and pigz|sha512sum, aci-validate vs actool validate,
+# aci-fetch vs curl + gpg --verify (+ gzip -dc | sha512sum in bench-fetch.sh).
 # usage: tests/bench.sh HARNESS BENCH_DIR CASE...
 set -euo pipefail
 harness=$1 dir=$2; shift 2
@@ -21,4 +22,9 @@ export OURS_ID='aci-id "$A"'
 export OURS_VALIDATE='aci-validate "$A"'
 "$harness" pack "${cases[@]}"
 "$harness" id "${cases[@]}"
+export OURS_FETCH='aci-fetch -q --ca-file "$CACERT" --trust-key "$PUBKEY" --store "$DL/store" "$URLS/large.aci"'
+case " ${cases[*]} " in *" large "*)
+  "$harness" fetch                                   # vs curl, curl+gpg, behind nginx
+  "$(dirname "$0")/bench-fetch.sh" "$dir" ;;         # vs the whole job by hand, same run
+esac
 "$harness" report
