@@ -87,7 +87,7 @@ func prepare(app *ucli.App, in io.Reader, out, errw io.Writer) {
 		fmt.Fprintf(c.App.Writer, "%s version %s\n", c.App.Name, c.App.Version)
 	}
 	// urfave calls this with the context of the command that failed.
-	app.ExitErrHandler = func(c *ucli.Context, err error) { withCommand(c, err) }
+	app.ExitErrHandler = noteCommand
 	app.OnUsageError = onUsageError
 	app.CommandNotFound = commandNotFound
 	app.Before = chainBefore(hiddenFlags, app.Before)
@@ -97,7 +97,7 @@ func prepare(app *ucli.App, in io.Reader, out, errw io.Writer) {
 // prepareCommands gives commands the App's conventions. A command gets no
 // "help" subcommand (urfave's default): "tool show help" must look up
 // "help", not print help; --help stays. Usage errors name the command
-// (withCommand), so the hint points at its own --help.
+// (noteCommand), so the hint points at its own --help.
 func prepareCommands(cmds []*ucli.Command) {
 	for _, cmd := range cmds {
 		cmd.HideHelpCommand = true
@@ -107,17 +107,18 @@ func prepareCommands(cmds []*ucli.Command) {
 }
 
 func onUsageError(c *ucli.Context, err error, _ bool) error {
-	return withCommand(c, &UsageError{Msg: err.Error()})
+	ue := &UsageError{Msg: err.Error()}
+	noteCommand(c, ue)
+	return ue
 }
 
-// withCommand records in a usage error which command it is about; the
+// noteCommand records in a usage error which command it is about; the
 // innermost command sees it first.
-func withCommand(c *ucli.Context, err error) error {
+func noteCommand(c *ucli.Context, err error) {
 	var ue *UsageError
 	if errors.As(err, &ue) && ue.command == "" && c != nil && c.Command != nil {
 		ue.command = c.Command.HelpName
 	}
-	return err
 }
 
 func commandNotFound(c *ucli.Context, name string) {
