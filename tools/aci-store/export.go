@@ -108,7 +108,7 @@ func copyChecked(w io.Writer, f io.Reader, im *store.Image) error {
 	case err != nil && !errors.Is(err, herr):
 		return fmt.Errorf("export %s: %w", imageid.Short(im.ID), err)
 	case herr != nil:
-		return fmt.Errorf("export %s: %v: %w", imageid.Short(im.ID), herr, store.ErrCorrupt)
+		return fmt.Errorf("export %s: %w: %w", imageid.Short(im.ID), herr, store.ErrCorrupt)
 	case n != im.Size:
 		return fmt.Errorf("export %s: image file is %d bytes, recorded %d: %w", imageid.Short(im.ID), n, im.Size, store.ErrCorrupt)
 	}
