@@ -711,6 +711,9 @@ func TestEightConcurrentFetches(t *testing.T) {
 	if n := verifyStore(t, e.store); n != 1 {
 		t.Fatalf("%d images in the store, want 1", n)
 	}
+	if r := e.run("aci-store", "verify"); r.code != 0 {
+		t.Fatalf("aci-store verify: %d %s %s", r.code, r.stdout, r.stderr)
+	}
 }
 
 func TestKill9DuringFetchLeavesAConsistentStore(t *testing.T) {
@@ -730,6 +733,9 @@ func TestKill9DuringFetchLeavesAConsistentStore(t *testing.T) {
 		cmd.Process.Signal(syscall.SIGKILL) //nolint:errcheck // it may have finished
 		cmd.Wait()                          //nolint:errcheck // killed on purpose
 		verifyStore(t, e.store)
+		if r := e.run("aci-store", "verify"); r.code != 0 {
+			t.Fatalf("aci-store verify after kill %d: %s %s", i, r.stdout, r.stderr)
+		}
 		if i%4 == 3 { // and a removal in between, so later kills hit a fresh fetch
 			s, err := store.Open(e.store, false)
 			if err != nil {
