@@ -95,17 +95,21 @@ func (s *Store) GC(dryRun bool) (GCResult, error) {
 	if dryRun {
 		return res, nil
 	}
+	// On a failure part way, the result lists what was removed so far.
+	var done GCResult
 	for _, id := range res.Images {
 		if err := s.remove(id); err != nil {
-			return res, err
+			return done, err
 		}
+		done.Images = append(done.Images, id)
 	}
 	for _, name := range res.Temp {
 		if err := os.RemoveAll(filepath.Join(s.path("tmp"), name)); err != nil {
-			return res, fmt.Errorf("store: %w", err)
+			return done, fmt.Errorf("store: %w", err)
 		}
+		done.Temp = append(done.Temp, name)
 	}
-	return res, nil
+	return done, nil
 }
 
 // reachable marks the images refs name and, transitively, their

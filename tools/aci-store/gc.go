@@ -29,16 +29,16 @@ func runGC(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.GC(c.Bool("dry-run"))
-	if err != nil {
-		// res lists what was to go, not what went: print none of it.
-		return fmt.Errorf("gc: %w", err)
-	}
+	res, gcErr := s.GC(c.Bool("dry-run"))
+	// On a failure res lists what was removed before it: print that too.
 	for _, id := range res.Images {
 		fmt.Fprintln(c.App.Writer, id)
 	}
 	for _, name := range res.Temp {
 		fmt.Fprintln(c.App.Writer, "tmp/"+name)
+	}
+	if gcErr != nil {
+		return fmt.Errorf("gc: %w", gcErr)
 	}
 	return nil
 }
