@@ -10,6 +10,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"io/fs"
 	"math/rand"
@@ -294,7 +295,7 @@ func snapshot(t *testing.T, dir string) map[string]string {
 	out := map[string]string{}
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			if os.IsNotExist(err) && p == dir {
+			if errors.Is(err, fs.ErrNotExist) && p == dir {
 				return filepath.SkipDir
 			}
 			return err
@@ -602,7 +603,7 @@ func TestFetchDependencies(t *testing.T) {
 	dep := e.image("127.0.0.1/dep", "1.0", "", []byte("dep"))
 	e.publish("127.0.0.1/dep", "1.0", dep, "dep@example.com")
 	depID := aciID(t, dep)
-	labels := fmt.Sprintf(`"labels":[{"name":"version","value":"1.0"}]`)
+	labels := `"labels":[{"name":"version","value":"1.0"}]`
 
 	t.Run("fetched and verified", func(t *testing.T) {
 		e.t = t
@@ -627,8 +628,8 @@ func TestFetchDependencies(t *testing.T) {
 	})
 	t.Run("dependency cycle", func(t *testing.T) {
 		e.t = t
-		c1 := e.image("127.0.0.1/b", "2.0", fmt.Sprintf(`,"dependencies":[{"imageName":"127.0.0.1/a","labels":[{"name":"version","value":"2.0"}]}]`), []byte("c1"))
-		c2 := e.image("127.0.0.1/a", "2.0", fmt.Sprintf(`,"dependencies":[{"imageName":"127.0.0.1/b","labels":[{"name":"version","value":"2.0"}]}]`), []byte("c2"))
+		c1 := e.image("127.0.0.1/b", "2.0", `,"dependencies":[{"imageName":"127.0.0.1/a","labels":[{"name":"version","value":"2.0"}]}]`, []byte("c1"))
+		c2 := e.image("127.0.0.1/a", "2.0", `,"dependencies":[{"imageName":"127.0.0.1/b","labels":[{"name":"version","value":"2.0"}]}]`, []byte("c2"))
 		e.publish("127.0.0.1/b", "2.0", c1, "dep@example.com")
 		e.publish("127.0.0.1/a", "2.0", c2, "dep@example.com")
 		before := snapshot(t, e.store)

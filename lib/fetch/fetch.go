@@ -441,7 +441,7 @@ func (f *fetcher) remoteWithSig(ctx context.Context, w want, aciURL, ascURL, sig
 		max:  f.o.MaxSize,
 		sink: func(p []byte) {
 			if ver != nil {
-				ver.Write(p)
+				ver.Write(p) //nolint:errcheck // a failed check is reported by Verify
 			}
 			if prog != nil {
 				prog.Add(int64(len(p)))
@@ -572,7 +572,7 @@ func (f *fetcher) local(w want, path, sigFile string) (*Result, error) {
 				return nil, fmt.Errorf("copying %s: %w", path, err)
 			}
 			if ver != nil {
-				ver.Write(buf[:m])
+				ver.Write(buf[:m]) //nolint:errcheck // a failed check is reported by Verify
 			}
 			n += int64(m)
 		}
@@ -813,7 +813,7 @@ func feedFile(file *os.File, v *trust.Verifier) error {
 	for {
 		n, err := file.Read(buf)
 		if n > 0 {
-			v.Write(buf[:n])
+			v.Write(buf[:n]) //nolint:errcheck // a failed check is reported by Verify
 		}
 		if err == io.EOF {
 			return nil

@@ -104,15 +104,15 @@ func tunnel(ln net.Listener, target string) {
 		w.WriteHeader(http.StatusOK)
 		conn, buf, err := w.(http.Hijacker).Hijack()
 		if err != nil {
-			up.Close()
+			up.Close() //nolint:errcheck // a demo tunnel: nothing to do about it
 			return
 		}
 		go func() {
 			io.Copy(up, buf) //nolint:errcheck // a demo tunnel: the peer sees the close
-			up.Close()
+			up.Close()       //nolint:errcheck // a demo tunnel: nothing to do about it
 		}()
 		io.Copy(conn, up) //nolint:errcheck // as above
-		conn.Close()
+		conn.Close()      //nolint:errcheck // a demo tunnel: nothing to do about it
 	})}
 	log.Fatal(srv.Serve(ln))
 }
