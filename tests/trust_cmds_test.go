@@ -67,7 +67,9 @@ func cmdGPGKey(ts *testscript.TestScript, neg bool, args []string) {
 			fpr = f[9]
 		}
 	}
-	write := func(file string, data []byte) { ts.Check(os.WriteFile(filepath.Join(ts.MkAbs("."), file), data, 0o644)) }
+	write := func(file string, data []byte) {
+		ts.Check(os.WriteFile(filepath.Join(ts.MkAbs("."), file), data, 0o644))
+	}
 	write(name+".asc", gpg("--armor", "--export", fpr))
 	write(name+".gpg", gpg("--export", fpr))
 	write(name+".secret.asc", gpg("--armor", "--export-secret-keys", fpr))

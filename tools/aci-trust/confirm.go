@@ -20,6 +20,7 @@ import (
 type terminal struct {
 	in    *bufio.Reader
 	close func()
+	eof   bool // the person ended input: every later answer is no
 }
 
 // openTerminal returns nil when no person can be asked.
@@ -40,8 +41,13 @@ func openTerminal(c *ucli.Context, stdinIsSource bool) *terminal {
 // ask puts the question on w and reads the answer: yes only for y or yes.
 func (t *terminal) ask(w io.Writer, question string) bool {
 	fmt.Fprintf(w, "%s [y/N] ", question)
+	if t.eof {
+		fmt.Fprintln(w)
+		return false
+	}
 	line, err := t.in.ReadString('\n')
-	if err != nil && line == "" {
+	if err != nil {
+		t.eof = true
 		fmt.Fprintln(w)
 	}
 	a := strings.ToLower(strings.TrimSpace(line))
