@@ -199,10 +199,11 @@ func (k *keys) sign(t testing.TB, uid string, data []byte, extra ...string) []by
 	return sig
 }
 
+// TestMain removes the keys' GnuPG home and stops its agent; the testing
+// package exits with m.Run's status.
 func TestMain(m *testing.M) {
-	code := m.Run()
+	m.Run()
 	if fixtureKeys != nil {
 		fixtureKeys.home.close()
 	}
-	os.Exit(code)
 }

@@ -50,7 +50,7 @@ func TestReadKeys(t *testing.T) {
 func TestReadKeysRefuses(t *testing.T) {
 	k := fixture(t)
 	edA := k.export(t, true, k.edF)
-	noEnd := edA[:bytes.Index(edA, []byte("-----END"))]
+	noEnd, _, _ := bytes.Cut(edA, []byte("-----END"))
 	sig := k.sign(t, k.edF, []byte("x"), "--armor")
 	cases := []struct {
 		name string
