@@ -40,6 +40,11 @@ func TestScripts(t *testing.T) {
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("PATH", bin+string(os.PathListSeparator)+env.Getenv("PATH"))
 			env.Setenv("HOME", env.WorkDir)
+			// Tests run as root in CI, where the defaults are the machine's
+			// own store and trust dirs: never touch those.
+			env.Setenv("INTERMODAL_STORE", filepath.Join(env.WorkDir, ".store"))
+			env.Setenv("INTERMODAL_TRUST_DIR", filepath.Join(env.WorkDir, ".trustedkeys"))
+			env.Setenv("INTERMODAL_VENDOR_TRUST_DIR", filepath.Join(env.WorkDir, ".vendor-trustedkeys"))
 			env.Values[tKey{}] = env.T()
 			return nil
 		},
@@ -130,7 +135,8 @@ func cmdExitcode(ts *testscript.TestScript, neg bool, args []string) {
 	want := args[0]
 	cmd := exec.Command(lookPath(ts, args[1]), args[2:]...)
 	cmd.Dir = ts.MkAbs(".")
-	for _, k := range []string{"PATH", "HOME", "TMPDIR", "SOURCE_DATE_EPOCH", "INTERMODAL_MAX_SIZE"} {
+	for _, k := range []string{"PATH", "HOME", "TMPDIR", "SOURCE_DATE_EPOCH", "SSL_CERT_FILE",
+		"INTERMODAL_MAX_SIZE", "INTERMODAL_STORE", "INTERMODAL_TRUST_DIR", "INTERMODAL_VENDOR_TRUST_DIR"} {
 		if v := ts.Getenv(k); v != "" {
 			cmd.Env = append(cmd.Env, k+"="+v)
 		}

@@ -91,7 +91,25 @@ func prepare(app *ucli.App, in io.Reader, out, errw io.Writer) {
 	app.OnUsageError = onUsageError
 	app.CommandNotFound = commandNotFound
 	app.Before = chainBefore(hiddenFlags, app.Before)
+	if len(app.Commands) > 0 && app.Action == nil {
+		app.Action = noCommand
+	}
 	prepareCommands(app.Commands)
+}
+
+// noCommand runs when a tool with commands gets none it knows: a usage
+// error (status 2), not urfave's help page with status 0.
+func noCommand(c *ucli.Context) error {
+	var names []string
+	for _, cmd := range c.App.Commands {
+		if !cmd.Hidden {
+			names = append(names, cmd.Name)
+		}
+	}
+	if c.Args().Len() == 0 {
+		return Usagef("missing command (%s)", strings.Join(names, ", "))
+	}
+	return Usagef("unknown command %q (want %s)", c.Args().First(), strings.Join(names, ", "))
 }
 
 // prepareCommands gives commands the App's conventions. A command gets no

@@ -201,3 +201,19 @@ func TestParseSize(t *testing.T) {
 		}
 	}
 }
+
+// A tool with commands treats a missing or unknown command as a usage
+// error, exit 2, never as help with status 0.
+func TestUnknownCommandIsAUsageError(t *testing.T) {
+	for _, args := range [][]string{{"tool"}, {"tool", "nosuch"}} {
+		app := New("tool", "a tool with commands")
+		app.Commands = []*ucli.Command{{Name: "list", Action: func(*ucli.Context) error { return nil }}}
+		var out, errb bytes.Buffer
+		if code := Run(app, args, strings.NewReader(""), &out, &errb); code != ExitUsage {
+			t.Errorf("%v: exit %d, want %d (stderr %q)", args, code, ExitUsage, errb.String())
+		}
+		if !strings.Contains(errb.String(), "command") || out.Len() != 0 {
+			t.Errorf("%v: stdout %q stderr %q", args, out.String(), errb.String())
+		}
+	}
+}

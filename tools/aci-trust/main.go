@@ -57,7 +57,6 @@ package main
 
 import (
 	"os"
-	"strings"
 
 	"github.com/intermodal/intermodal/lib/cli"
 	ucli "github.com/urfave/cli/v2"
@@ -71,7 +70,6 @@ func app() *ucli.App {
 		"Two directories are read: the local one, which aci-trust writes (--trust-dir, else $INTERMODAL_TRUST_DIR, else /etc/intermodal/trustedkeys as root, else $XDG_CONFIG_HOME/intermodal/trustedkeys), and the read-only vendor one, /usr/share/intermodal/trustedkeys ($INTERMODAL_VENDOR_TRUST_DIR replaces it; set but empty, it turns vendor keys off; --trust-dir does not). They are read in rkt's order, vendor root.d, local root.d, vendor prefix.d, local prefix.d, and an empty file removes the key of its name read before it: that is how a vendor key is distrusted.\n\n" +
 		"Keys are fetched over HTTPS only unless --insecure-allow-http. Files appear whole or not at all (written under a temporary name and renamed), so concurrent runs are safe without a lock."
 	a.Commands = []*ucli.Command{addCommand(), listCommand(), removeCommand()}
-	a.Action = noCommand
 	a.Metadata[cli.MetaExamples] = "aci-trust add --prefix example.com/app pubkeys.asc\n\n" +
 		"aci-trust add --prefix example.com --fingerprint 8b86de38890ddb7291867b025210bd8888182190 https://example.com/pubkeys.gpg\n\n" +
 		"aci-trust add --prefix example.com/app\n\n" +
@@ -81,17 +79,4 @@ func app() *ucli.App {
 	a.Metadata[cli.MetaSeeAlso] = "aci-fetch(1), aci-discover(1), aci-store(1), gpg(1)"
 	a.Metadata[cli.MetaExit] = "0  success.\n1  a key could not be read, fetched, confirmed or trusted, or a key to remove is not in the store.\n2  usage error.\n130, 143  interrupted by SIGINT or SIGTERM."
 	return a
-}
-
-// noCommand runs when the first argument names no command: a usage error,
-// not urfave's help page with status 0.
-func noCommand(c *ucli.Context) error {
-	names := make([]string, len(c.App.Commands))
-	for i, cmd := range c.App.Commands {
-		names[i] = cmd.Name
-	}
-	if c.Args().Len() == 0 {
-		return cli.Usagef("missing command (%s)", strings.Join(names, ", "))
-	}
-	return cli.Usagef("unknown command %q (want %s)", c.Args().First(), strings.Join(names, ", "))
 }
