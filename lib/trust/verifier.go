@@ -3,7 +3,6 @@ package trust
 import (
 	"errors"
 	"fmt"
-	"io"
 
 	openpgp "github.com/ProtonMail/go-crypto/openpgp/v2"
 )
@@ -12,12 +11,13 @@ import (
 var errAborted = errors.New("verification aborted")
 
 // Verifier checks a detached signature over bytes written to it as they
-// arrive, holding none of them: a goroutine hashes what each Write hands
-// over through a pipe. Write, Verify and Abort are for one goroutine; call
+// arrive, holding at most a few MiB of them: a goroutine hashes what each
+// Write queues, so hashing overlaps whatever produces the bytes (a
+// download). Write, Verify and Abort are for one goroutine; call
 // Verify or Abort exactly once in the end, or the goroutine is left
 // waiting.
 type Verifier struct {
-	pw     *io.PipeWriter
+	q      *queue
 	done   chan struct{}
 	signer *Signer
 	err    error
@@ -53,23 +53,24 @@ func NewKeyringVerifier(keyring []*openpgp.Entity, sig []byte) (*Verifier, error
 }
 
 func startVerifier(ring []*openpgp.Entity, d *detached, name string) *Verifier {
-	pr, pw := io.Pipe()
-	v := &Verifier{pw: pw, done: make(chan struct{})}
+	q := newQueue()
+	v := &Verifier{q: q, done: make(chan struct{})}
 	go func() {
 		defer close(v.done)
-		v.signer, v.err = verifyDetached(ring, pr, d, name)
+		v.signer, v.err = verifyDetached(ring, q, d, name)
 		// Should the check end before the data does, writers must not block.
-		pr.CloseWithError(errAborted)
+		q.closeRead(errAborted)
 	}()
 	return v
 }
 
-// Write hands p to the check; it returns once p is hashed.
+// Write hands p to the check; it returns once p is queued (copied), and
+// waits only when the check is several MiB behind.
 func (v *Verifier) Write(p []byte) (int, error) {
 	if v.closed {
 		return 0, errors.New("write to a finished verifier")
 	}
-	n, err := v.pw.Write(p)
+	n, err := v.q.Write(p)
 	if err != nil {
 		return n, fmt.Errorf("signature check: %w", err)
 	}
@@ -81,7 +82,7 @@ func (v *Verifier) Write(p []byte) (int, error) {
 func (v *Verifier) Verify() (*Signer, error) {
 	if !v.closed {
 		v.closed = true
-		_ = v.pw.Close() // closing a pipe writer cannot fail
+		v.q.closeWrite()
 	}
 	<-v.done
 	return v.signer, v.err
@@ -92,7 +93,8 @@ func (v *Verifier) Verify() (*Signer, error) {
 func (v *Verifier) Abort() {
 	if !v.closed {
 		v.closed = true
-		v.pw.CloseWithError(errAborted)
+		v.q.closeRead(errAborted) // a reader still hashing stops at its next chunk
+		v.q.closeWrite()
 	}
 	<-v.done
 }
