@@ -710,6 +710,9 @@ func (f *fetcher) accept(ctx context.Context, p *pending, w want) (*Result, erro
 	}
 	f.pending[id] = p
 	m, _ := appc.ParseManifest(p.manifest)
+	if f.o.NoDeps && len(m.Dependencies) > 0 {
+		f.warn(fmt.Sprintf("%s: %d dependencies not fetched", m.Name, len(m.Dependencies)))
+	}
 	if !f.o.NoDeps {
 		for _, d := range m.Dependencies {
 			labels := map[string]string{}

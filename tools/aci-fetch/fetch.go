@@ -156,7 +156,7 @@ func request(c *ucli.Context, arg string) (fetch.Request, error) {
 	case strings.Contains(arg, "://"):
 		return fetch.Request{URL: arg, Signature: sig}, nil
 	}
-	if _, err := os.Stat(arg); err == nil || strings.HasPrefix(arg, "/") || strings.HasPrefix(arg, ".") {
+	if st, err := os.Stat(arg); err == nil && st.Mode().IsRegular() || strings.HasPrefix(arg, "/") || strings.HasPrefix(arg, ".") {
 		return fetch.Request{URL: arg, Signature: sig}, nil
 	}
 	app, err := discovery.ParseApp(arg)
