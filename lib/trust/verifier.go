@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	openpgp "github.com/ProtonMail/go-crypto/openpgp/v2"
+
+	"github.com/intermodal/intermodal/lib/internal/chunkq"
 )
 
 // errAborted ends a verification whose download failed.
@@ -17,7 +19,7 @@ var errAborted = errors.New("verification aborted")
 // Verify or Abort exactly once in the end, or the goroutine is left
 // waiting.
 type Verifier struct {
-	q      *queue
+	q      *chunkq.Queue
 	done   chan struct{}
 	signer *Signer
 	err    error
@@ -53,13 +55,13 @@ func NewKeyringVerifier(keyring []*openpgp.Entity, sig []byte) (*Verifier, error
 }
 
 func startVerifier(ring []*openpgp.Entity, d *detached, name string) *Verifier {
-	q := newQueue()
+	q := chunkq.New()
 	v := &Verifier{q: q, done: make(chan struct{})}
 	go func() {
 		defer close(v.done)
 		v.signer, v.err = verifyDetached(ring, q, d, name)
 		// Should the check end before the data does, writers must not block.
-		q.closeRead(errAborted)
+		q.CloseRead(errAborted)
 	}()
 	return v
 }
@@ -82,7 +84,7 @@ func (v *Verifier) Write(p []byte) (int, error) {
 func (v *Verifier) Verify() (*Signer, error) {
 	if !v.closed {
 		v.closed = true
-		v.q.closeWrite()
+		v.q.CloseWrite()
 	}
 	<-v.done
 	return v.signer, v.err
@@ -93,8 +95,8 @@ func (v *Verifier) Verify() (*Signer, error) {
 func (v *Verifier) Abort() {
 	if !v.closed {
 		v.closed = true
-		v.q.closeRead(errAborted) // a reader still hashing stops at its next chunk
-		v.q.closeWrite()
+		v.q.CloseRead(errAborted) // a reader still hashing stops at its next chunk
+		v.q.CloseWrite()
 	}
 	<-v.done
 }

@@ -1,37 +1,41 @@
-package trust
+// Package chunkq hands bytes from a writer goroutine to a reader goroutine
+// in whole chunks, so neither waits on the other's work: a download keeps
+// going while its bytes are hashed or decompressed elsewhere.
+package chunkq
 
 import (
 	"io"
 	"sync"
 )
 
-// queue hands bytes from a writer to a reader on another goroutine without
+// Queue hands bytes from a writer to a reader on another goroutine without
 // making the writer wait while the reader works, unlike io.Pipe, whose
 // Write returns only when the reader has taken every byte: hashing would
 // then stall the download it checks. Memory is bounded: at most
-// queueChunks chunks of queueChunkSize bytes are in flight, and a writer
+// chunks chunks of ChunkSize bytes are in flight, and a writer
 // that gets ahead of the reader by that much waits.
-type queue struct {
+type Queue struct {
 	full chan []byte
 	free chan []byte
 
 	mu     sync.Mutex
-	err    error         // set by closeRead: the reader is gone
+	err    error         // set by CloseRead: the reader is gone
 	gone   chan struct{} // closed with err
 	cur    []byte        // what the reader has not consumed of the chunk it holds
 	curBuf []byte        // that chunk, for recycling
 	fill   []byte        // the writer's chunk being filled, sent when full
-	closed bool          // closeWrite called
+	closed bool          // CloseWrite called
 }
 
 const (
-	queueChunks    = 8
-	queueChunkSize = 1 << 20
+	chunks    = 8
+	ChunkSize = 1 << 20
 )
 
-func newQueue() *queue {
-	q := &queue{full: make(chan []byte, queueChunks), free: make(chan []byte, queueChunks), gone: make(chan struct{})}
-	for i := 0; i < queueChunks; i++ {
+// New returns an empty queue.
+func New() *Queue {
+	q := &Queue{full: make(chan []byte, chunks), free: make(chan []byte, chunks), gone: make(chan struct{})}
+	for i := 0; i < chunks; i++ {
 		q.free <- nil // allocated on first use
 	}
 	return q
@@ -39,14 +43,14 @@ func newQueue() *queue {
 
 // Write copies p into the queue; it waits only when the queue is full.
 // Bytes are sent on in whole chunks, so small writes cost no handoff each.
-func (q *queue) Write(p []byte) (int, error) {
+func (q *Queue) Write(p []byte) (int, error) {
 	n := 0
 	for len(p) > 0 {
 		if q.fill == nil {
 			select {
 			case buf := <-q.free:
 				if buf == nil {
-					buf = make([]byte, 0, queueChunkSize)
+					buf = make([]byte, 0, ChunkSize)
 				}
 				q.fill = buf[:0]
 			case <-q.gone:
@@ -66,7 +70,7 @@ func (q *queue) Write(p []byte) (int, error) {
 	return n, nil
 }
 
-func (q *queue) send() error {
+func (q *Queue) send() error {
 	select {
 	case q.full <- q.fill:
 		q.fill = nil
@@ -76,9 +80,9 @@ func (q *queue) send() error {
 	}
 }
 
-// closeWrite sends what is left and ends the data: the reader sees io.EOF
+// CloseWrite sends what is left and ends the data: the reader sees io.EOF
 // after the last chunk.
-func (q *queue) closeWrite() {
+func (q *Queue) CloseWrite() {
 	if q.closed {
 		return
 	}
@@ -90,7 +94,7 @@ func (q *queue) closeWrite() {
 }
 
 // Read gives the reader the queued bytes in order.
-func (q *queue) Read(p []byte) (int, error) {
+func (q *Queue) Read(p []byte) (int, error) {
 	if len(q.cur) == 0 {
 		if q.curBuf != nil {
 			q.free <- q.curBuf[:0]
@@ -107,8 +111,8 @@ func (q *queue) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// closeRead tells writers the reader has stopped, with err.
-func (q *queue) closeRead(err error) {
+// CloseRead tells writers the reader has stopped, with err.
+func (q *Queue) CloseRead(err error) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.err == nil {
@@ -117,7 +121,7 @@ func (q *queue) closeRead(err error) {
 	}
 }
 
-func (q *queue) readErr() error {
+func (q *Queue) readErr() error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	return q.err
