@@ -496,6 +496,7 @@ func (f *fetcher) remoteWithSig(ctx context.Context, w want, aciURL, ascURL, sig
 		f.warn(fmt.Sprintf("warning: %s: signature not checked (--insecure-skip-verify)", aciURL))
 	}
 
+	in.StartSync() // to disk while it is checked, not after
 	p, err := f.inspect(in, w, signer, sig, aciURL)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", aciURL, err)

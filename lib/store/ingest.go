@@ -12,10 +12,23 @@ import (
 // Ingest is an image being added: a private directory under tmp/ that
 // becomes images/<ID>/ with one rename when committed.
 type Ingest struct {
-	s    *Store
-	dir  string
-	file *os.File
-	done bool
+	s       *Store
+	dir     string
+	file    *os.File
+	done    bool
+	syncing chan error // a background Sync started by StartSync
+}
+
+// StartSync begins writing the image file to disk in the background, so
+// the sync Commit needs overlaps whatever the caller does meanwhile (such
+// as decompressing the file to check it). Call it once the file is whole.
+func (in *Ingest) StartSync() {
+	if in.syncing != nil {
+		return
+	}
+	in.syncing = make(chan error, 1)
+	f := in.file
+	go func() { in.syncing <- f.Sync() }()
 }
 
 // NewIngest starts adding an image. The caller writes the image file to
@@ -51,7 +64,13 @@ func (in *Ingest) Commit(info Info, manifest, signature []byte) (existed bool, e
 	if _, err := imageid.Parse(info.ID); err != nil {
 		return false, err
 	}
-	if err := in.file.Sync(); err != nil {
+	if in.syncing != nil {
+		if err := <-in.syncing; err != nil {
+			return false, fmt.Errorf("store: %w", err)
+		}
+		in.syncing = nil
+	}
+	if err := in.file.Sync(); err != nil { // whatever came after StartSync
 		return false, fmt.Errorf("store: %w", err)
 	}
 	if err := in.file.Close(); err != nil {
@@ -93,6 +112,10 @@ func (in *Ingest) Commit(info Info, manifest, signature []byte) (existed bool, e
 // Abort discards the ingest; it is safe to call after Commit.
 func (in *Ingest) Abort() {
 	in.done = true
+	if in.syncing != nil {
+		<-in.syncing //nolint:errcheck // the file is being thrown away
+		in.syncing = nil
+	}
 	in.file.Close() //nolint:errcheck // may be closed already
 	if in.dir != "" {
 		os.RemoveAll(in.dir) //nolint:errcheck // tmp/ is garbage anyway
