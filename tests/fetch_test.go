@@ -822,3 +822,67 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// An image stored with --insecure-skip-verify is not handed out later to a
+// fetch that checks signatures, through refs, max-age or a URL cache
+// record; and a cached URL is not taken for another name.
+func TestStoreAnswersPassTheSameChecks(t *testing.T) {
+	e := newFetchEnv(t)
+	pub := e.key("Signer <signer@example.com>")
+	e.trustKey(app, pub)
+	unsigned := e.image(app, "1.0", "", []byte("unsigned"))
+	p := e.publish(app, "1.0", unsigned, "")
+	e.headers[p] = http.Header{"Cache-Control": {"max-age=3600"}}
+	if r := e.fetch("--insecure-skip-verify", app+":1.0"); r.code != 0 {
+		t.Fatalf("insecure fetch: %s", r.stderr)
+	}
+	before := snapshot(t, e.store)
+	for _, policy := range []string{"new", "update", "never"} {
+		r := e.fetch("--pull-policy", policy, app+":1.0")
+		if r.code == 0 {
+			t.Fatalf("--pull-policy %s: an unverified stored image was accepted: %s", policy, r.stdout)
+		}
+	}
+	if r := e.fetch("--pull-policy", "new", e.url(p)); r.code == 0 {
+		t.Fatal("a URL cache record of an unverified image was accepted")
+	}
+	if after := snapshot(t, e.store); !equalSnap(before, after) {
+		t.Fatal("failed fetches changed the store")
+	}
+
+	// A signed image cached under its URL is not an answer for a name
+	// whose discovery points at that URL.
+	signed := e.image(app, "2.0", "", []byte("signed"))
+	p2 := e.publish(app, "2.0", signed, "signer@example.com")
+	e.headers[p2] = http.Header{"Cache-Control": {"max-age=3600"}}
+	if r := e.fetch(app + ":2.0"); r.code != 0 {
+		t.Fatalf("signed fetch: %s", r.stderr)
+	}
+	other := "127.0.0.1/other"
+	e.put("/other?ac-discovery=1", []byte(fmt.Sprintf(`<meta name="ac-discovery" content="%s https://%s:%s/images/127.0.0.1/app-{version}-{os}-{arch}.{ext}">`, other, e.host, e.port)))
+	before = snapshot(t, e.store)
+	e.fails(e.fetch(other+":2.0"), "", before)
+}
+
+// A mirror that serves the same image after its dependency failed on the
+// first mirror does not turn the failure into a success.
+func TestMirrorDoesNotHideADependencyFailure(t *testing.T) {
+	e, _ := setup(t)
+	pub := e.key("Dep <dep@example.com>")
+	e.trustKey("127.0.0.1/m", pub)
+	e.trustKey("127.0.0.1/dep", pub)
+	dep := e.image("127.0.0.1/dep", "1.0", "", []byte("dep"))
+	e.publish("127.0.0.1/dep", "1.0", dep, "dep@example.com")
+	wrongID := "sha512-" + strings.Repeat("cd", 64)
+	top := e.image("127.0.0.1/m", "1.0", fmt.Sprintf(`,"dependencies":[{"imageName":"127.0.0.1/dep","imageID":%q,"labels":[{"name":"version","value":"1.0"}]}]`, wrongID), []byte("m"))
+	sig := e.sign("dep@example.com", top)
+	for _, mirror := range []string{"/a", "/b"} {
+		e.put(mirror+"/m-1.0.aci", top)
+		e.put(mirror+"/m-1.0.aci.asc", sig)
+	}
+	e.put("/m?ac-discovery=1", []byte(fmt.Sprintf(`
+<meta name="ac-discovery" content="127.0.0.1/m https://%[1]s:%[2]s/a/m-{version}.{ext}">
+<meta name="ac-discovery" content="127.0.0.1/m https://%[1]s:%[2]s/b/m-{version}.{ext}">`, e.host, e.port)))
+	before := snapshot(t, e.store)
+	e.fails(e.fetch("127.0.0.1/m:1.0"), "image ID", before)
+}

@@ -180,7 +180,7 @@ type pending struct {
 	manifest []byte
 	sig      []byte
 	refs     []store.Ref
-	cache    *store.CacheRecord
+	caches   []store.CacheRecord
 }
 
 func (f *fetcher) warn(msg string) { f.o.Warn(msg) }
@@ -259,22 +259,47 @@ func (f *fetcher) byName(ctx context.Context, app discovery.App, wantID string, 
 }
 
 // fromStore answers from the store: an image with the wanted ID, or the
-// ref the name and labels select.
+// ref the name and labels select, if it passes storedOK.
 func (f *fetcher) fromStore(w want) (*Result, bool) {
 	if w.id != "" {
-		if p := f.pending[w.id]; p != nil || f.o.Store.Has(w.id) {
+		if p := f.pending[w.id]; p != nil {
 			return &Result{ID: w.id, Name: w.name, Cached: true}, true
 		}
-		return nil, false
+		if f.storedOK(w.id, w) != nil {
+			return nil, false
+		}
+		return &Result{ID: w.id, Name: w.name, Cached: true}, true
 	}
 	if w.name == "" {
 		return nil, false
 	}
 	r, err := f.o.Store.FindRef(w.name, w.labels)
-	if err != nil {
+	if err != nil || f.storedOK(r.ID, w) != nil {
 		return nil, false
 	}
 	return &Result{ID: r.ID, Name: r.Name, Cached: true}, true
+}
+
+// storedOK holds a stored image to what a fresh fetch of w would demand:
+// its manifest matches w (name, asked labels, this machine's os/arch), and
+// unless signatures are off it was verified when fetched (info.json names
+// the signer) by a key trusted now for its name. A store answer never
+// skips a check a download would make.
+func (f *fetcher) storedOK(id string, w want) error {
+	im, err := f.o.Store.Image(id)
+	if err != nil {
+		return err
+	}
+	if err := w.match(im.Manifest, id, im.TarSize); err != nil {
+		return err
+	}
+	if f.o.InsecureSkipVerify {
+		return nil
+	}
+	if im.Signer == "" {
+		return fmt.Errorf("%s: stored without a verified signature", imageid.Short(id))
+	}
+	return f.trustedFor(im.Name(), &trust.Signer{Fingerprint: im.Signer})
 }
 
 // endpoints tries each discovered image endpoint in order (mirrors): a
@@ -297,9 +322,11 @@ func (f *fetcher) endpoints(ctx context.Context, w want, eps []discovery.Endpoin
 	return nil, fmt.Errorf("%s: every mirror failed: %s", w, strings.Join(errs, "; "))
 }
 
+// isTransferError says the mirror failed to deliver, as opposed to
+// delivering something that failed verification.
 func isTransferError(err error) bool {
 	var se *StatusError
-	return errors.As(err, &se) || retryable(err)
+	return errors.As(err, &se) || networkError(err)
 }
 
 // byURL fetches an image named by URL or path; its signature is beside it
@@ -315,7 +342,7 @@ func (f *fetcher) byURL(ctx context.Context, raw, sigFile string) (*Result, erro
 		asc = signatureURL(raw)
 	}
 	if f.o.Policy == PullNever || f.o.Policy == PullNew {
-		if c, ok, err := f.o.Store.Cache(raw); err == nil && ok {
+		if c, ok, err := f.o.Store.Cache(raw); err == nil && ok && f.storedOK(c.ID, w) == nil {
 			return &Result{ID: c.ID, Cached: true}, nil
 		}
 		if f.o.Policy == PullNever {
@@ -375,7 +402,7 @@ func (f *fetcher) remoteWithSig(ctx context.Context, w want, aciURL, ascURL, sig
 	var cached store.CacheRecord
 	haveCache := false
 	if f.o.Policy == PullUpdate {
-		if c, ok, err := f.o.Store.Cache(aciURL); err == nil && ok {
+		if c, ok, err := f.o.Store.Cache(aciURL); err == nil && ok && f.storedOK(c.ID, w) == nil {
 			cached, haveCache = c, true
 			if c.Fresh(f.o.Now()) && (w.id == "" || w.id == c.ID) {
 				return &Result{ID: c.ID, Name: w.name, Cached: true}, nil
@@ -420,8 +447,11 @@ func (f *fetcher) remoteWithSig(ctx context.Context, w want, aciURL, ascURL, sig
 			return nil
 		}
 		v, err := f.newStreamVerifier(w, sig)
+		if err != nil {
+			return fmt.Errorf("signature %s: %w", ascURL+sigFile, err)
+		}
 		ver = v
-		return err
+		return nil
 	}
 	if err := startVerifier(); err != nil {
 		return nil, err
@@ -502,7 +532,7 @@ func (f *fetcher) remoteWithSig(ctx context.Context, w want, aciURL, ascURL, sig
 		return nil, fmt.Errorf("%s: %w", aciURL, err)
 	}
 	if d.maxAge >= 0 || d.respETag != "" {
-		p.cache = &store.CacheRecord{URL: aciURL, ETag: d.respETag, Expires: expires(now, d.maxAge), ID: p.info.ID, Fetched: now}
+		p.caches = append(p.caches, store.CacheRecord{URL: aciURL, ETag: d.respETag, Expires: expires(now, d.maxAge), ID: p.info.ID, Fetched: now})
 	}
 	keep = true
 	return f.accept(ctx, p, w)
@@ -553,7 +583,7 @@ func (f *fetcher) local(w want, path, sigFile string) (*Result, error) {
 	var ver *trust.Verifier
 	if sig != nil {
 		if ver, err = f.newStreamVerifier(w, sig); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("signature %s: %w", sigFile, err)
 		}
 		defer func() {
 			if ver != nil {
@@ -707,9 +737,17 @@ func (f *fetcher) accept(ctx context.Context, p *pending, w want) (*Result, erro
 	if old := f.pending[id]; old != nil {
 		p.ingest.Abort()
 		old.refs = append(old.refs, p.refs...)
+		old.caches = append(old.caches, p.caches...)
 		return &Result{ID: id, Name: w.name}, nil
 	}
 	f.pending[id] = p
+	failed := true
+	defer func() {
+		if failed { // not half-accepted: a mirror retry must start afresh
+			delete(f.pending, id)
+			p.ingest.Abort()
+		}
+	}()
 	m, _ := appc.ParseManifest(p.manifest)
 	if f.o.NoDeps && len(m.Dependencies) > 0 {
 		f.warn(fmt.Sprintf("%s: %d dependencies not fetched", m.Name, len(m.Dependencies)))
@@ -727,12 +765,13 @@ func (f *fetcher) accept(ctx context.Context, p *pending, w want) (*Result, erro
 		}
 	}
 	f.order = append(f.order, p)
+	failed = false
 	return &Result{ID: id, Name: m.Name}, nil
 }
 
 // queueCacheOnly remembers a revalidated cache record for commit.
 func (f *fetcher) queueCacheOnly(rec store.CacheRecord) {
-	f.order = append(f.order, &pending{cache: &rec})
+	f.order = append(f.order, &pending{caches: []store.CacheRecord{rec}})
 }
 
 // commitAll stores every pending image, dependencies first, then its refs
@@ -755,8 +794,8 @@ func (f *fetcher) commitAll() error {
 				}
 			}
 		}
-		if p.cache != nil {
-			if err := f.o.Store.SetCache(*p.cache); err != nil {
+		for _, c := range p.caches {
+			if err := f.o.Store.SetCache(c); err != nil {
 				return err
 			}
 		}

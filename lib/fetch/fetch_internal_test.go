@@ -3,7 +3,9 @@ package fetch
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"syscall"
 	"testing"
 	"time"
 
@@ -33,6 +35,22 @@ func TestMaxAge(t *testing.T) {
 	}
 }
 
+// A response that waited in a shared cache has used part of its max-age.
+func TestMaxAgeMinusAge(t *testing.T) {
+	h := http.Header{"Cache-Control": {"max-age=600"}, "Age": {"100"}}
+	if got := maxAge(h); got != 500*time.Second {
+		t.Errorf("max-age 600, Age 100: %v", got)
+	}
+	h.Set("Age", "900")
+	if got := maxAge(h); got != 0 {
+		t.Errorf("max-age 600, Age 900: %v", got)
+	}
+	h = http.Header{"Cache-Control": {"no-cache"}, "Age": {"5"}}
+	if got := maxAge(h); got != -1 {
+		t.Errorf("no-cache with Age: %v", got)
+	}
+}
+
 func TestRangeStart(t *testing.T) {
 	for in, want := range map[string]int64{"bytes 100-199/200": 100, "bytes 0-0/1": 0} {
 		if got, ok := rangeStart(in); !ok || got != want {
@@ -49,11 +67,13 @@ func TestRangeStart(t *testing.T) {
 func TestRetryable(t *testing.T) {
 	yes := []error{
 		&StatusError{Code: 500}, &StatusError{Code: 503}, &StatusError{Code: 429},
-		errors.New("connection reset by peer"), httpclient.ErrStalled,
+		fmt.Errorf("read: %w", syscall.ECONNRESET), httpclient.ErrStalled, io.ErrUnexpectedEOF,
 	}
 	no := []error{
 		&StatusError{Code: 404}, &StatusError{Code: 403},
 		fmt.Errorf("x: %w", httpclient.ErrPlainHTTP), fmt.Errorf("x: %w", ErrTooLarge),
+		fmt.Errorf("%w: %w", errWrite, syscall.ENOSPC), fmt.Errorf("x: %w", ErrMismatch),
+		fmt.Errorf("x: %w", ErrCycle), errors.New("stopped after 10 redirects"),
 	}
 	for _, err := range yes {
 		if !retryable(err) {

@@ -6,10 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/intermodal/intermodal/lib/httpclient"
@@ -24,22 +26,38 @@ type StatusError struct {
 
 func (e *StatusError) Error() string { return e.URL + ": " + e.Status }
 
-// retryable says whether an error is worth another attempt: a network
-// failure, a stall, a cut body, a 5xx or a 429. A 4xx, a refused scheme or
-// a bad certificate will fail the same way again.
+// retryable says whether an error is worth another attempt: a 5xx or a
+// 429, or a network failure (a reset, a cut or stalled body, a timeout).
+// Anything else, a 4xx, a refused scheme, a bad certificate, a full disk,
+// will fail the same way again.
 func retryable(err error) bool {
 	var se *StatusError
 	if errors.As(err, &se) {
 		return se.Code >= 500 || se.Code == http.StatusTooManyRequests
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, httpclient.ErrPlainHTTP) ||
-		errors.Is(err, httpclient.ErrScheme) || errors.Is(err, ErrTooLarge) {
+	return networkError(err)
+}
+
+// networkError recognises failures of the connection itself.
+func networkError(err error) bool {
+	if errors.Is(err, context.Canceled) || errors.Is(err, errWrite) {
 		return false
 	}
 	var cv *tls.CertificateVerificationError
 	var rec tls.RecordHeaderError
-	return !errors.As(err, &cv) && !errors.As(err, &rec)
+	if errors.As(err, &cv) || errors.As(err, &rec) {
+		return false
+	}
+	var ne net.Error
+	return errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
+		errors.Is(err, httpclient.ErrStalled) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.EPIPE) ||
+		strings.HasPrefix(err.Error(), "http2: ") // the bundled HTTP/2 errors are unexported
 }
+
+// errWrite marks a failure to write the download locally: never retried,
+// since the file's offset can no longer be trusted.
+var errWrite = errors.New("writing the download")
 
 // backoff sleeps before attempt n (1-based), doubling from the base delay,
 // or returns early when ctx ends.
@@ -94,7 +112,7 @@ func (f *fetcher) getSmallOnce(ctx context.Context, url string, limit int64) ([]
 		return nil, false, fmt.Errorf("%s: %w", url, err)
 	}
 	if int64(len(data)) > limit {
-		return nil, false, fmt.Errorf("%s: larger than %d bytes", url, limit)
+		return nil, false, fmt.Errorf("%s: %w: larger than %d bytes", url, ErrTooLarge, limit)
 	}
 	return data, false, nil
 }
@@ -139,11 +157,16 @@ func (f *fetcher) fetchImageOnce(ctx context.Context, d *download) error {
 	if d.etag != "" && d.n == 0 {
 		h.Set("If-None-Match", d.etag)
 	}
+	if d.n > 0 && (d.respETag == "" || strings.HasPrefix(d.respETag, "W/")) {
+		// Without a strong validator a resumed body could belong to a
+		// changed file: start over rather than splice two versions.
+		if err := d.reset(); err != nil {
+			return err
+		}
+	}
 	if d.n > 0 {
 		h.Set("Range", fmt.Sprintf("bytes=%d-", d.n))
-		if d.respETag != "" && !strings.HasPrefix(d.respETag, "W/") {
-			h.Set("If-Range", d.respETag)
-		}
+		h.Set("If-Range", d.respETag)
 	}
 	resp, err := f.o.Client.Get(ctx, d.url, h)
 	if err != nil {
@@ -197,8 +220,8 @@ func (f *fetcher) fetchImageOnce(ctx context.Context, d *download) error {
 			if d.max > 0 && d.n+int64(n) > d.max {
 				return fmt.Errorf("%s: %w: more than %d bytes", d.url, ErrTooLarge, d.max)
 			}
-			if _, err := d.file.Write(buf[:n]); err != nil {
-				return fmt.Errorf("writing the download: %w", err)
+			if _, err := d.file.WriteAt(buf[:n], d.n); err != nil {
+				return fmt.Errorf("%w: %w", errWrite, err)
 			}
 			d.sink(buf[:n])
 			d.n += int64(n)
@@ -249,8 +272,15 @@ const maxCacheAge = 365 * 24 * 3600
 
 // maxAge reads Cache-Control: the max-age to keep using a download without
 // asking again, or -1 when the response must be revalidated every time.
-func maxAge(h http.Header) time.Duration {
-	age := time.Duration(-1)
+func maxAge(h http.Header) (age time.Duration) {
+	age = time.Duration(-1)
+	defer func() {
+		// A response that waited in a shared cache has used up part of
+		// its max-age already (RFC 9111 4.2.3).
+		if n, err := strconv.ParseInt(strings.TrimSpace(h.Get("Age")), 10, 64); err == nil && n > 0 && age >= 0 {
+			age = max(0, age-time.Duration(min(n, maxCacheAge))*time.Second)
+		}
+	}()
 	for _, part := range strings.Split(h.Get("Cache-Control"), ",") {
 		k, v, _ := strings.Cut(strings.TrimSpace(strings.ToLower(part)), "=")
 		switch k {
