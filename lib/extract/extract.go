@@ -57,7 +57,7 @@ func Extract(root string, r io.Reader, o Options) (Stats, error) {
 		return Stats{}, err
 	}
 	defer x.close()
-	err = x.run(tar.NewReader(r))
+	err = x.run(r)
 	if err == nil {
 		err = x.finishDirs()
 	}
@@ -113,27 +113,82 @@ func (x *extractor) close() {
 	unix.Close(x.root)
 }
 
-// run extracts entries until the end-of-archive marker.
-func (x *extractor) run(tr *tar.Reader) error {
-	last := ""
+// run extracts entries until the end-of-archive marker. Go's reader also
+// ends quietly where the stream ends on a block boundary, so a truncated
+// stream is told apart by what it read after the last entry's data: two
+// zero blocks, or not.
+func (x *extractor) run(r io.Reader) error {
+	cr := &countingReader{r: r}
+	tr := tar.NewReader(cr)
+	last, end := "", int64(0)
 	for {
 		hdr, err := tr.Next()
+		if errors.Is(err, io.EOF) && !cr.endMarker(end) {
+			err = errTruncated
+		}
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
 		if err != nil {
 			return readError(last, err)
 		}
+		last, end = hdr.Name, cr.n+dataSize(hdr)
 		if err := x.entry(tr, hdr); err != nil {
 			return &EntryError{Entry: hdr.Name, Err: err}
 		}
-		last = hdr.Name
 	}
+}
+
+const blockSize = 512
+
+var errTruncated = errors.New("unexpected end of archive")
+
+// dataSize is how many bytes of data follow a header in the stream, as Go's
+// reader counts them: none for the types it takes as header-only.
+func dataSize(hdr *tar.Header) int64 {
+	switch hdr.Typeflag {
+	case tar.TypeLink, tar.TypeSymlink, tar.TypeChar, tar.TypeBlock, tar.TypeDir, tar.TypeFifo, tar.TypeXGlobalHeader:
+		return 0
+	}
+	return (hdr.Size + blockSize - 1) &^ (blockSize - 1)
+}
+
+// countingReader counts the bytes read and keeps the last two blocks.
+type countingReader struct {
+	r    io.Reader
+	n    int64
+	tail [2 * blockSize]byte
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	if n >= len(c.tail) {
+		copy(c.tail[:], p[n-len(c.tail):n])
+	} else {
+		copy(c.tail[:], c.tail[n:])
+		copy(c.tail[len(c.tail)-n:], p[:n])
+	}
+	return n, err
+}
+
+// endMarker says whether the last two blocks read were zero blocks read
+// after the data ending at offset end.
+func (c *countingReader) endMarker(end int64) bool {
+	if c.n-end < int64(len(c.tail)) {
+		return false
+	}
+	for _, b := range c.tail {
+		if b != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 func readError(last string, err error) error {
 	if errors.Is(err, io.ErrUnexpectedEOF) {
-		err = errors.New("unexpected end of archive")
+		err = errTruncated
 	}
 	if last == "" {
 		return fmt.Errorf("reading the archive: %w", err)

@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -117,14 +118,18 @@ func (x *extractor) ignoreXattrs(hdr *tar.Header) {
 // dirMeta is what a directory entry sets once the stream has ended.
 type dirMeta struct {
 	rel          string
+	depth        int // slashes in rel
 	mode         uint32
 	atime, mtime unix.Timespec
 }
 
 // finishDirs sets the modes and times of the directories of this stream,
-// in stream order so the last entry for a path wins. A path that is no
-// longer a directory was replaced by a later entry and is skipped.
+// deepest first, so an unprivileged caller can still reach a directory
+// below one that becomes unreadable. The sort is stable: for a path named
+// twice, the later entry wins. A path that is no longer a directory was
+// replaced by a later entry and is skipped.
 func (x *extractor) finishDirs() error {
+	slices.SortStableFunc(x.dirs, func(a, b dirMeta) int { return b.depth - a.depth })
 	for i := range x.dirs {
 		d := &x.dirs[i]
 		l, err := x.parent(d.rel, false)
@@ -200,7 +205,7 @@ func (w *warnings) flush(warn func(string)) {
 	}
 	note(w.devices, "skipped %s (not root)", count(w.devices, "device node"))
 	note(w.devicesDenied, "skipped %s: mknod not permitted", count(w.devicesDenied, "device node"))
-	note(w.owners, "%s owned by other users in the archive are owned by the caller (not root)", count(w.owners, "entry"))
+	note(w.owners, "did not restore the owner of %s (not root)", count(w.owners, "entry"))
 	note(w.ownersFailed, "could not restore the owner of %s (first %s)", count(w.ownersFailed, "entry"), w.firstOwner)
 	note(w.caps, "skipped %s (not root)", count(w.caps, "security.capability xattr"))
 	note(w.ignoredXattrs, "ignored %s: only user.* and security.capability on files and directories are restored (first %s)",

@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"errors"
 	"io"
+	"strings"
 
 	"golang.org/x/sys/unix"
 )
@@ -124,7 +125,7 @@ func (x *extractor) dir(hdr *tar.Header, rel string) error {
 			return err
 		}
 	}
-	x.dirs = append(x.dirs, dirMeta{rel: rel, mode: mode(hdr), atime: atime(hdr), mtime: mtime(hdr)})
+	x.dirs = append(x.dirs, dirMeta{rel: rel, depth: strings.Count(rel, "/"), mode: mode(hdr), atime: atime(hdr), mtime: mtime(hdr)})
 	x.stats.Dirs++
 	return nil
 }

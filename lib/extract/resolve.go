@@ -35,8 +35,13 @@ func (x *extractor) parent(rel string, create bool) (loc, error) {
 		return loc{x.cache.fd, name, rel}, nil
 	}
 	fd, err := x.openDir(dir)
+	if err == nil && create && x.euid != 0 && !ownerCan(fd) {
+		unix.Close(fd)
+		err = unix.EACCES
+	}
 	if err != nil {
-		// The walk says which component is at fault, or creates it.
+		// The walk says which component is at fault, creates what is
+		// missing, and opens up what an unprivileged caller cannot enter.
 		fd, err = x.walk(dir, create)
 	}
 	if err != nil {
@@ -91,6 +96,9 @@ func (x *extractor) walk(dir string, create bool) (int, error) {
 		var comp string
 		comp, rest, _ = strings.Cut(rest, "/")
 		next, err := x.step(cur, comp, create)
+		if err == nil && create && x.euid != 0 {
+			x.unlock(cur, comp, next, strings.TrimSuffix(dir[:len(dir)-len(rest)], "/"))
+		}
 		if cur != x.root {
 			unix.Close(cur)
 		}
@@ -100,6 +108,28 @@ func (x *extractor) walk(dir string, create bool) (int, error) {
 		cur = next
 	}
 	return cur, nil
+}
+
+// ownerCan says whether the owner of the directory fd may enter it and
+// create names in it.
+func ownerCan(fd int) bool {
+	var st unix.Stat_t
+	return unix.Fstat(fd, &st) == nil && st.Mode&0o700 == 0o700
+}
+
+// unlock gives the owner full access to a directory that an earlier
+// layer left read-only or unreadable, so an unprivileged caller can fill
+// it, and notes its mode and times for finishDirs to put back. fd is the
+// directory, comp its name in parent, rel its path.
+func (x *extractor) unlock(parent int, comp string, fd int, rel string) {
+	var st unix.Stat_t
+	if unix.Fstat(fd, &st) != nil || st.Mode&0o700 == 0o700 || int(st.Uid) != x.euid {
+		return
+	}
+	if chmodAt(parent, comp, st.Mode&0o7777|0o700) == nil {
+		x.dirs = append(x.dirs, dirMeta{rel: rel, depth: strings.Count(rel, "/"),
+			mode: st.Mode & 0o7777, atime: st.Atim, mtime: st.Mtim})
+	}
 }
 
 // step opens one component below the directory fd, creating it if asked.
