@@ -2,7 +2,6 @@ package validate
 
 import (
 	"errors"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -39,7 +38,20 @@ func (c *checker) checkRlimits(list []any) {
 
 var capSets = []string{"effective", "bounding", "inheritable", "permitted", "ambient"}
 
-var capName = regexp.MustCompile(`^CAP_[A-Z0-9_]+$`)
+// isCapName: CAP_ and upper case, digits or _, as capabilities(7) spells
+// them.
+func isCapName(s string) bool {
+	rest, ok := strings.CutPrefix(s, "CAP_")
+	if !ok || rest == "" {
+		return false
+	}
+	for i := 0; i < len(rest); i++ {
+		if b := rest[i]; !(b == '_' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9') {
+			return false
+		}
+	}
+	return true
+}
 
 // checkCapabilities: names as in capabilities(7). A well-formed name the
 // kernel may not know is a warning, as spec 1.3 has runtimes warn and go on
@@ -51,12 +63,12 @@ func (c *checker) checkCapabilities(caps object) {
 		sets[set] = c.capSet("process.capabilities."+set, arrAt(caps, set))
 	}
 	for _, e := range strList(arrAt(caps, "effective")) {
-		if capName.MatchString(e.s) && !sets["permitted"][e.s] {
+		if isCapName(e.s) && !sets["permitted"][e.s] {
 			c.err("A-18", index("process.capabilities.effective", e.i), "%s is not in permitted: capset(2) refuses an effective capability that is not permitted", e.s)
 		}
 	}
 	for _, e := range strList(arrAt(caps, "ambient")) {
-		if capName.MatchString(e.s) && !(sets["permitted"][e.s] && sets["inheritable"][e.s]) {
+		if isCapName(e.s) && !(sets["permitted"][e.s] && sets["inheritable"][e.s]) {
 			c.warn("A-18", index("process.capabilities.ambient", e.i), "%s is not both permitted and inheritable: the kernel will not raise it", e.s)
 		}
 	}
@@ -67,7 +79,7 @@ func (c *checker) capSet(p string, list []any) map[string]bool {
 	for _, e := range strList(list) {
 		ep := index(p, e.i)
 		switch {
-		case !capName.MatchString(e.s):
+		case !isCapName(e.s):
 			c.err("A-18", ep, "%q is not a capability name (CAP_ and upper case, as in capabilities(7))", e.s)
 		case !appc.ValidCapability(e.s):
 			c.warn("A-18", ep, "%s is not in capabilities(7) as of Linux 6: runtimes warn and skip it", e.s)

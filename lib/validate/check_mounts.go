@@ -120,7 +120,7 @@ func (c *checker) checkDefaultMounts(mounts []indexedObj) {
 		}
 	}
 	if len(missing) > 0 {
-		c.warn("A-10", "mounts", "no %s mount: /proc, /sys, /dev/pts and /dev/shm SHOULD be available in a container", strings.Join(missing, ", "))
+		c.warn("A-10", "mounts", "nothing mounted on %s (the filesystems every container SHOULD have)", strings.Join(missing, ", "))
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 type Host struct {
 	proc, sys   string // where procfs and sysfs are mounted
 	capLastCap  int    // the kernel's highest capability number; -1 unknown
+	nsKnown     bool   // proc/self/ns could be read
 	capEff      uint64 // this process's effective set, standing in for the runtime's
 	filesystems map[string]bool
 	cgroupsRead bool
@@ -39,6 +40,8 @@ func probeHost(proc, sys string) *Host {
 		}
 	}
 	h.capEff = readCapEff(filepath.Join(proc, "self/status"))
+	_, err := os.Stat(filepath.Join(proc, "self/ns"))
+	h.nsKnown = err == nil
 	h.filesystems = readFilesystems(filepath.Join(proc, "filesystems"))
 	h.readMounts(filepath.Join(proc, "self/mountinfo"))
 	h.hugepages = readHugepages(filepath.Join(sys, "kernel/mm/hugepages"))

@@ -122,8 +122,10 @@ func isExecutable(host string) bool { return notExecutable(host) == "" }
 func notExecutable(host string) string {
 	st, err := os.Stat(host)
 	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "does not exist"
 	case err != nil:
-		return pathCause(err).Error()
+		return "cannot be read: " + pathCause(err).Error()
 	case st.IsDir():
 		return "is a directory"
 	case !st.Mode().IsRegular():

@@ -251,7 +251,7 @@ func inRange(s string, min int64, max uint64) bool {
 		return err == nil && i >= min
 	}
 	u, err := strconv.ParseUint(s, 10, 64)
-	return err == nil && u <= max
+	return err == nil && u <= max && (min <= 0 || u >= uint64(min))
 }
 
 func rangeText(n *node) string {
@@ -296,12 +296,21 @@ func sortedKeys(m map[string]any) []string {
 	return keys
 }
 
-var identRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+// isIdent: [A-Za-z_][A-Za-z0-9_]*, the names a path shows unquoted.
+func isIdent(s string) bool {
+	for i := 0; i < len(s); i++ {
+		b := s[i]
+		if !(b == '_' || b >= 'A' && b <= 'Z' || b >= 'a' && b <= 'z' || i > 0 && b >= '0' && b <= '9') {
+			return false
+		}
+	}
+	return s != ""
+}
 
 // field appends an object property to a path: "linux" + "namespaces".
 // Names that are not identifiers are quoted, so a path is never ambiguous.
 func field(path, name string) string {
-	if !identRE.MatchString(name) {
+	if !isIdent(name) {
 		return key(path, name)
 	}
 	if path == "" {

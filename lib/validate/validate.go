@@ -155,8 +155,10 @@ func (c *checker) decode(data []byte) object {
 		c.err("A-45", "", "not JSON: %s", syntaxText(err, data))
 		return nil
 	}
+	end := dec.InputOffset()
 	if _, err := dec.Token(); err != io.EOF {
-		c.err("A-45", "", "not JSON: unexpected data after the object at %s", position(data, dec.InputOffset()))
+		rest := bytes.TrimLeft(data[end:], " \t\r\n")
+		c.err("A-45", "", "not JSON: unexpected data after the object at %s", position(data, int64(len(data)-len(rest))))
 		return nil
 	}
 	doc, ok := v.(object)
