@@ -11,8 +11,6 @@ import (
 	"github.com/intermodal/intermodal/lib/aci"
 	"github.com/intermodal/intermodal/lib/extract"
 	"github.com/intermodal/intermodal/lib/imageid"
-	"github.com/vbatts/tar-split/tar/asm"
-	"github.com/vbatts/tar-split/tar/storage"
 )
 
 // ErrInvalidImage is wrapped when an image breaks the ACI layout rules.
@@ -47,25 +45,30 @@ type layerResult struct {
 // discards the rootfs. A failure to read the stream comes first in the
 // error, then layout problems, then what extraction refused.
 func renderLayer(ctx context.Context, rootfs string, tarStream io.Reader, j layerJob) (layerResult, error) {
-	f := newFanout(ctx, tarStream, j.maxSize, 3)
-	ex, hs, ck := f.taps[0], f.taps[1], f.taps[2]
+	f := newFanout(ctx, tarStream, j.maxSize, 4)
+	ex, hs, ck, ts := f.taps[0], f.taps[1], f.taps[2], f.taps[3]
 	f.start()
 	hashed := make(chan string, 1)
 	go func() { hashed <- hashAll(hs) }()
 	checked := make(chan checkOutcome, 1)
-	go func() { checked <- checkAll(ck, j.split) }()
+	go func() { checked <- checkAll(ck) }()
+	split := make(chan error, 1)
+	go func() { split <- splitAll(ts, j.split) }()
 
 	// On an extraction error the stream still runs to its end, at the
 	// pace of decompression alone, so the layout check can name what is
 	// wrong with the image rather than report a truncated stream.
 	stats, xerr := extract.Extract(rootfs, ex, extractOptions(j))
 	ex.Close()
-	id, co := <-hashed, <-checked
+	id, co, serr := <-hashed, <-checked, <-split
 	if err := f.result(); err != nil {
 		return layerResult{}, fmt.Errorf("%s: %w", j.name, err)
 	}
 	if err := co.err(j.name, j.warn); err != nil {
 		return layerResult{}, err
+	}
+	if serr != nil {
+		return layerResult{}, fmt.Errorf("%s: tar-split: %w", j.name, serr)
 	}
 	if xerr != nil {
 		return layerResult{}, fmt.Errorf("%s: %w", j.name, xerr)
@@ -116,26 +119,19 @@ type checkOutcome struct {
 	fail error // reading or tar-split failed
 }
 
-func checkAll(t *tap, split io.Writer) checkOutcome {
+func checkAll(t *tap) checkOutcome {
 	defer t.Close()
-	if split == nil {
-		res, err := aci.CheckArchive(t, aci.CheckOptions{})
-		return checkOutcome{res: res, fail: err}
-	}
-	packer := storage.NewJSONPacker(split)
-	r, done, err := asm.NewInputTarStreamWithDone(t, packer, nil)
-	if err != nil {
-		return checkOutcome{fail: err}
-	}
-	res, err := aci.CheckArchive(r, aci.CheckOptions{})
-	if err == nil {
-		_, err = io.Copy(io.Discard, r) // the padding after the end, if any
-	}
-	r.Close()
-	if derr := <-done; err == nil && derr != nil {
-		err = fmt.Errorf("tar-split: %w", derr)
-	}
+	res, err := aci.CheckArchive(t, aci.CheckOptions{})
 	return checkOutcome{res: res, fail: err}
+}
+
+// splitAll records tar-split metadata, or just lets the bytes go.
+func splitAll(t *tap, w io.Writer) error {
+	defer t.Close()
+	if w == nil {
+		return nil
+	}
+	return recordTarSplit(t, w)
 }
 
 // err is the first layout problem, or why checking failed; warnings go

@@ -89,13 +89,14 @@ func (s *stage) path(name string) string { return filepath.Join(s.tmp, name) }
 // an existing bundle is swapped with the new one in one step
 // (RENAME_EXCHANGE), then removed.
 func (s *stage) commit() error {
-	err := os.Rename(s.tmp, s.dir)
+	// unix.Rename, not os.Rename, which refuses any directory as target.
+	err := unix.Rename(s.tmp, s.dir)
 	if err == nil {
 		s.done = true
 		return syncParent(s.dir)
 	}
 	if !errors.Is(err, unix.ENOTEMPTY) && !errors.Is(err, unix.EEXIST) {
-		return err
+		return &os.LinkError{Op: "rename", Old: s.tmp, New: s.dir, Err: err}
 	}
 	if !s.overwrite {
 		return fmt.Errorf("%s: %w (use --overwrite to replace it)", s.dir, fs.ErrExist)
