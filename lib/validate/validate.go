@@ -171,7 +171,8 @@ func (c *checker) decode(data []byte) object {
 func syntaxText(err error, data []byte) string {
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		return fmt.Sprintf("%s at %s", se.Error(), position(data, se.Offset))
+		// Offset counts the bytes read, the offending one included.
+		return fmt.Sprintf("%s at %s", se.Error(), position(data, max(se.Offset-1, 0)))
 	}
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 		return "unexpected end of input"
