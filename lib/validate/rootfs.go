@@ -35,8 +35,8 @@ func inRoot(root, p string, followLast bool) (string, error) {
 			}
 			continue
 		}
-		next := append(cur[:len(cur):len(cur)], name)
-		host := hostPath(root, next)
+		cur = append(cur, name)
+		host := hostPath(root, cur)
 		if len(todo) == 0 && !followLast {
 			return host, nil
 		}
@@ -45,9 +45,9 @@ func inRoot(root, p string, followLast bool) (string, error) {
 			return host, err
 		}
 		if fi.Mode()&fs.ModeSymlink == 0 {
-			cur = next
 			continue
 		}
+		cur = cur[:len(cur)-1] // the link's target replaces it
 		if links++; links > maxSymlinks {
 			return host, errTooManyLinks
 		}
