@@ -14,7 +14,8 @@
 // manifest and image.tsm sit where `aci-id --rootfs DIR/rootfs --tar-split
 // DIR/image.tsm` looks for them, so the rendered tree can be proven to hold
 // the image's own files unchanged (for an image without dependencies, that
-// the tree is the image).
+// the tree is the image). A pathWhitelist that leaves out some of the
+// image's own files makes that proof fail, as it should.
 //
 // Rendering follows appc DEP-3: dependencies depth first in list order, the
 // image last, later layers replacing earlier paths (symlinks are replaced,

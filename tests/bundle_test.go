@@ -1,0 +1,358 @@
+package tests
+
+// Interoperability of aci-bundle with real OCI runtimes: an image aci-pack
+// built from a static Go program (testdata/bundleapp) becomes a bundle that
+// runc and crun run as it is. The program reports what it was given (ids,
+// groups, working directory, environment, capabilities, limits), so each
+// test compares that with the image manifest. Runs as root; a missing
+// runtime skips (fails in CI, INTERMODAL_REQUIRE_ALL=1).
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/intermodal/intermodal/lib/testenv"
+)
+
+// bundleApp builds testdata/bundleapp once per test binary.
+var bundleApp = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "bundleapp")
+	if err != nil {
+		return "", err
+	}
+	out := filepath.Join(dir, "bundleapp")
+	cmd := exec.Command("go", "build", "-trimpath", "-o", out, "./testdata/bundleapp")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build: %v\n%s", err, b)
+	}
+	return out, nil
+})
+
+// bundleImage is an image directory being made for a test.
+type bundleImage struct {
+	t      *testing.T
+	dir    string
+	app    map[string]any
+	extras map[string]any
+}
+
+// newBundleImage lays out a rootfs with the app as /bin/bundleapp, a
+// passwd and group file, and the directories the tests use.
+func newBundleImage(t *testing.T) *bundleImage {
+	t.Helper()
+	app, err := bundleApp()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	root := filepath.Join(dir, "rootfs")
+	for _, d := range []string{"bin", "etc", "srv", "home/app", "tmp", "proc", "sys", "dev", "conf", "data"} {
+		mustDo(t, os.MkdirAll(filepath.Join(root, d), 0o755))
+	}
+	mustDo(t, os.Chmod(filepath.Join(root, "tmp"), 0o1777))
+	b, err := os.ReadFile(app)
+	mustDo(t, err)
+	mustDo(t, os.WriteFile(filepath.Join(root, "bin/bundleapp"), b, 0o755))
+	mustDo(t, os.WriteFile(filepath.Join(root, "etc/passwd"), []byte("root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000:App:/home/app:/bin/sh\n"), 0o644))
+	mustDo(t, os.WriteFile(filepath.Join(root, "etc/group"), []byte("root:x:0:\napp:x:1000:\nstaff:x:50:app\n"), 0o644))
+	mustDo(t, os.Chown(filepath.Join(root, "home/app"), 1000, 1000))
+	return &bundleImage{t: t, dir: dir, extras: map[string]any{},
+		app: map[string]any{"exec": []string{"/bin/bundleapp"}, "user": "0", "group": "0"}}
+}
+
+func mustDo(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// pack writes the manifest and runs aci-pack; it returns the ACI's path.
+func (im *bundleImage) pack() string {
+	im.t.Helper()
+	m := map[string]any{"acKind": "ImageManifest", "acVersion": "0.8.11", "name": "example.com/bundle-test", "app": im.app}
+	for k, v := range im.extras {
+		m[k] = v
+	}
+	b, err := json.Marshal(m)
+	mustDo(im.t, err)
+	mustDo(im.t, os.WriteFile(filepath.Join(im.dir, "manifest"), b, 0o644))
+	out := filepath.Join(im.dir, "app.aci")
+	runTool(im.t, "aci-pack", "-o", out, im.dir)
+	return out
+}
+
+func runTool(t *testing.T, tool string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(filepath.Join(binDir(t), tool), args...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s %s: %v\n%s", tool, strings.Join(args, " "), err, stderr.String())
+	}
+	return string(out)
+}
+
+// bundle runs aci-bundle on the image into a fresh directory.
+func (im *bundleImage) bundle(args ...string) string {
+	im.t.Helper()
+	aci := im.pack()
+	dir := filepath.Join(im.t.TempDir(), "bundle")
+	all := append(append([]string{"-q"}, args...), aci, dir)
+	if i := indexOf(args, "--"); i >= 0 {
+		all = append(append(append([]string{"-q"}, args[:i]...), aci, dir), args[i:]...)
+	}
+	if got := strings.TrimSpace(runTool(im.t, "aci-bundle", all...)); got != dir {
+		im.t.Fatalf("aci-bundle printed %q, want %q", got, dir)
+	}
+	bundleConfigs = append(bundleConfigs, filepath.Join(dir, "config.json"))
+	return dir
+}
+
+// bundleConfigs lists every config.json the tests made, for checks a later
+// test may run over all of them (bundle-validate).
+var bundleConfigs []string
+
+func indexOf(list []string, s string) int {
+	for i, x := range list {
+		if x == s {
+			return i
+		}
+	}
+	return -1
+}
+
+// runtime is an OCI runtime under test.
+type runtime struct {
+	name string
+	run  func(t *testing.T, bundle string) (stdout string, status int)
+}
+
+// runtimes are runc and crun; crun refuses this host's hybrid cgroup
+// layout unless cgroup2 is hidden, in a mount namespace of its own
+// (oci-runtime.md C-17).
+func runtimes(t *testing.T) []runtime {
+	testenv.Require(t, os.Geteuid() == 0, "running containers needs root")
+	runc := testenv.LookPath(t, "runc")
+	crun := testenv.LookPath(t, "crun")
+	testenv.LookPath(t, "unshare")
+	return []runtime{
+		{"runc", func(t *testing.T, b string) (string, int) {
+			return runContainer(t, runc, "--root", t.TempDir(), "run", "-b", b, containerID(t))
+		}},
+		{"crun", func(t *testing.T, b string) (string, int) {
+			script := `umount /sys/fs/cgroup/unified 2>/dev/null; exec "$@"`
+			return runContainer(t, "unshare", "-m", "sh", "-c", script, "sh", crun, "--root", t.TempDir(), "run", "-b", b, containerID(t))
+		}},
+	}
+}
+
+func containerID(t *testing.T) string {
+	return fmt.Sprintf("im-%d-%x", os.Getpid(), len(t.Name())*7919+int(t.Name()[len(t.Name())-1]))
+}
+
+func runContainer(t *testing.T, prog string, args ...string) (string, int) {
+	t.Helper()
+	cmd := exec.Command(prog, args...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		if stdout.Len() == 0 {
+			t.Fatalf("%s run: %v\n%s", prog, err, stderr.String())
+		}
+		return stdout.String(), ee.ExitCode()
+	case err != nil:
+		t.Fatal(err)
+	}
+	return stdout.String(), 0
+}
+
+// report is the app's output as key -> value ("env NAME" keys for the
+// environment).
+func report(out string) map[string]string {
+	r := map[string]string{}
+	for _, line := range strings.Split(out, "\n") {
+		if name, ok := strings.CutPrefix(line, "env "); ok {
+			k, v, _ := strings.Cut(name, "=")
+			r["env "+k] = v
+			continue
+		}
+		if k, v, ok := strings.Cut(line, ": "); ok && strings.Contains(k, " /") {
+			r[k] = v // "write /data/x: ok"
+			continue
+		}
+		if k, v, ok := strings.Cut(line, "="); ok {
+			r[k] = v
+		}
+	}
+	return r
+}
+
+func expect(t *testing.T, r map[string]string, want map[string]string) {
+	t.Helper()
+	for k, v := range want {
+		if got, ok := r[k]; !ok || !strings.HasPrefix(got, v) {
+			t.Errorf("%s = %q, want %q", k, got, v)
+		}
+	}
+}
+
+// Capability numbers, for the masks /proc/self/status shows.
+const (
+	capChown, capDacOverride, capFowner, capFsetid, capKill, capSetgid, capSetuid, capSetpcap = 0, 1, 3, 4, 5, 6, 7, 8
+	capNetBindService, capNetRaw, capSysChroot, capMknod, capAuditWrite, capSetfcap            = 10, 13, 18, 27, 29, 31
+)
+
+func capMask(caps ...int) string {
+	var m uint64
+	for _, c := range caps {
+		m |= 1 << c
+	}
+	return fmt.Sprintf("%016x", m)
+}
+
+var appcDefaultCaps = capMask(capAuditWrite, capChown, capDacOverride, capFsetid, capFowner, capKill, capMknod,
+	capNetRaw, capNetBindService, capSetuid, capSetgid, capSetpcap, capSetfcap, capSysChroot)
+
+func TestBundleRootApp(t *testing.T) {
+	for _, rt := range runtimes(t) {
+		t.Run(rt.name, func(t *testing.T) {
+			im := newBundleImage(t)
+			im.app["exec"] = []string{"/bin/bundleapp", "exit", "3"}
+			im.app["workingDirectory"] = "/srv"
+			im.app["environment"] = []map[string]string{{"name": "GREETING", "value": "hi there"}}
+			im.app["isolators"] = []map[string]any{
+				{"name": "os/linux/capabilities-retain-set", "value": map[string]any{"set": []string{"CAP_NET_BIND_SERVICE", "CAP_KILL"}}},
+				{"name": "os/linux/no-new-privileges", "value": true},
+				{"name": "os/linux/oom-score-adj", "value": 500},
+			}
+			out, status := rt.run(t, im.bundle())
+			if status != 3 {
+				t.Errorf("exit status %d, want the app's 3", status)
+			}
+			expect(t, report(out), map[string]string{
+				"uid": "0", "gid": "0", "groups": "[]", "cwd": "/srv <nil>", "hostname": "bundle-test",
+				"env GREETING": "hi there", "env AC_APP_NAME": "bundle-test", "env container": "intermodal",
+				"env PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "env HOME": "/root", "env USER": "root",
+				"CapEff": capMask(capNetBindService, capKill), "CapBnd": capMask(capNetBindService, capKill),
+				"NoNewPrivs": "1", "oom_score_adj": "500",
+			})
+		})
+	}
+}
+
+// A non-root app runs with its passwd ids and supplementary groups; the
+// capabilities bound it but it holds none, as in rkt.
+func TestBundleUserApp(t *testing.T) {
+	for _, rt := range runtimes(t) {
+		t.Run(rt.name, func(t *testing.T) {
+			im := newBundleImage(t)
+			im.app["user"], im.app["group"] = "app", "staff"
+			im.app["supplementaryGIDs"] = []int{60, 70}
+			im.app["workingDirectory"] = "/home/app"
+			out, status := rt.run(t, im.bundle())
+			if status != 0 {
+				t.Errorf("exit status %d", status)
+			}
+			expect(t, report(out), map[string]string{
+				"uid": "1000", "gid": "50", "groups": "[60 70]", "cwd": "/home/app <nil>",
+				"env HOME": "/home/app", "env USER": "app", "env LOGNAME": "app",
+				"CapEff": capMask(), "CapBnd": appcDefaultCaps, "NoNewPrivs": "0",
+			})
+		})
+	}
+}
+
+// Volumes: a mountPoint is bound where the image says, read-only when the
+// mountPoint or --volume :ro says so; --readonly-rootfs makes the rest
+// read-only.
+func TestBundleVolumes(t *testing.T) {
+	for _, rt := range runtimes(t) {
+		t.Run(rt.name, func(t *testing.T) {
+			data, conf := t.TempDir(), t.TempDir()
+			mustDo(t, os.WriteFile(filepath.Join(conf, "in"), []byte("from the host"), 0o644))
+			im := newBundleImage(t)
+			im.app["mountPoints"] = []map[string]any{{"name": "data", "path": "/data"}, {"name": "conf", "path": "/conf"}}
+			b := im.bundle("--volume", "data:"+data, "--volume", "conf:"+conf+":ro", "--readonly-rootfs",
+				"--", "/bin/bundleapp", "write", "/data/out", "write", "/conf/x", "read", "/conf/in", "write", "/srv/x")
+			out, status := rt.run(t, b)
+			if status != 0 {
+				t.Errorf("exit status %d", status)
+			}
+			expect(t, report(out), map[string]string{
+				"write /data/out": "ok", "write /conf/x": "open /conf/x: read-only file system (errno 30)",
+				"read /conf/in": "ok", "content": "from the host", "write /srv/x": "open /srv/x: read-only file system (errno 30)",
+			})
+			if b, err := os.ReadFile(filepath.Join(data, "out")); err != nil || string(b) != "written by bundleapp\n" {
+				t.Errorf("the host sees %q, %v", b, err)
+			}
+		})
+	}
+}
+
+// Resources and seccomp reach the kernel: the app sees its cgroup limits,
+// and the system calls of a remove-set fail with its errno.
+func TestBundleIsolators(t *testing.T) {
+	for _, rt := range runtimes(t) {
+		t.Run(rt.name, func(t *testing.T) {
+			im := newBundleImage(t)
+			im.app["exec"] = []string{"/bin/bundleapp", "mkdir", "/tmp/d",
+				"read", "/sys/fs/cgroup/memory/memory.limit_in_bytes", "read", "/sys/fs/cgroup/cpu/cpu.cfs_quota_us"}
+			im.app["isolators"] = []map[string]any{
+				{"name": "os/linux/seccomp-remove-set", "value": map[string]any{"set": []string{"mkdir", "mkdirat"}, "errno": "EPERM"}},
+				{"name": "resource/memory", "value": map[string]any{"limit": "64Mi"}},
+				{"name": "resource/cpu", "value": map[string]any{"limit": "500m"}},
+			}
+			out, status := rt.run(t, im.bundle())
+			if status != 0 {
+				t.Errorf("exit status %d", status)
+			}
+			r := report(out)
+			expect(t, r, map[string]string{"mkdir /tmp/d": "mkdir /tmp/d: operation not permitted (errno 1)", "Seccomp": "2"})
+			if !strings.Contains(out, "content=67108864\n") || !strings.Contains(out, "content=50000\n") {
+				t.Errorf("cgroup limits not seen:\n%s", out)
+			}
+		})
+	}
+}
+
+// goRuntimeSyscalls is enough for testdata/bundleapp (a static Go program)
+// to start, report and exit; mkdir and mkdirat are not in it.
+var goRuntimeSyscalls = []string{"arch_prctl", "clone", "close", "epoll_create1", "epoll_ctl", "epoll_pwait",
+	"eventfd2", "execve", "exit", "exit_group", "fcntl", "fstat", "futex", "getcwd", "getdents64", "getgid",
+	"getgroups", "getpid", "getppid", "getrandom", "gettid", "getuid", "madvise", "mmap", "munmap", "nanosleep",
+	"newfstatat", "openat", "prctl", "pread64", "prlimit64", "read", "readlinkat", "rt_sigaction",
+	"rt_sigprocmask", "rt_sigreturn", "sched_getaffinity", "sched_yield", "sigaltstack", "tgkill", "uname", "write"}
+
+// A retain-set allows what it lists and the runtime's own last steps;
+// anything else fails with its errno.
+func TestBundleSeccompRetainSet(t *testing.T) {
+	for _, rt := range runtimes(t) {
+		t.Run(rt.name, func(t *testing.T) {
+			im := newBundleImage(t)
+			im.app["exec"] = []string{"/bin/bundleapp", "mkdir", "/tmp/d", "read", "/etc/group"}
+			im.app["isolators"] = []map[string]any{
+				{"name": "os/linux/seccomp-retain-set", "value": map[string]any{"set": goRuntimeSyscalls, "errno": "EPERM"}},
+			}
+			out, status := rt.run(t, im.bundle())
+			if status != 0 {
+				t.Errorf("exit status %d\n%s", status, out)
+			}
+			expect(t, report(out), map[string]string{"mkdir /tmp/d": "mkdir /tmp/d: operation not permitted (errno 1)",
+				"read /etc/group": "ok", "Seccomp": "2", "NoNewPrivs": "1"})
+		})
+	}
+}
