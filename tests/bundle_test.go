@@ -213,7 +213,7 @@ func expect(t *testing.T, r map[string]string, want map[string]string) {
 // Capability numbers, for the masks /proc/self/status shows.
 const (
 	capChown, capDacOverride, capFowner, capFsetid, capKill, capSetgid, capSetuid, capSetpcap = 0, 1, 3, 4, 5, 6, 7, 8
-	capNetBindService, capNetRaw, capSysChroot, capMknod, capAuditWrite, capSetfcap            = 10, 13, 18, 27, 29, 31
+	capNetBindService, capNetRaw, capSysChroot, capMknod, capAuditWrite, capSetfcap           = 10, 13, 18, 27, 29, 31
 )
 
 func capMask(caps ...int) string {
