@@ -356,3 +356,50 @@ func TestBundleSeccompRetainSet(t *testing.T) {
 		})
 	}
 }
+
+// nobody is the unprivileged user the rootless test runs everything as.
+const nobody = "65534"
+
+// A bundle made by an unprivileged user with --rootless runs under that
+// user's own runc or crun, in a user namespace mapping it to the app's root.
+func TestBundleRootless(t *testing.T) {
+	rts := runtimes(t)
+	setpriv := testenv.LookPath(t, "setpriv")
+	asNobody := []string{setpriv, "--reuid=" + nobody, "--regid=" + nobody, "--clear-groups", "env", "HOME=/nonexistent"}
+	for _, rt := range rts {
+		t.Run(rt.name, func(t *testing.T) {
+			work, err := os.MkdirTemp("", "rootless")
+			mustDo(t, err)
+			t.Cleanup(func() { os.RemoveAll(work) })
+			mustDo(t, os.Chmod(work, 0o777))
+			im := newBundleImage(t)
+			aci := filepath.Join(work, "app.aci")
+			b, err := os.ReadFile(im.pack())
+			mustDo(t, err)
+			mustDo(t, os.WriteFile(aci, b, 0o644))
+			bundle := filepath.Join(work, "bundle")
+			tool := filepath.Join(binDir(t), "aci-bundle")
+			if out, err := exec.Command(asNobody[0], append(asNobody[1:], tool, "-q", "--rootless", aci, bundle)...).CombinedOutput(); err != nil {
+				t.Fatalf("aci-bundle as nobody: %v\n%s", err, out)
+			}
+			rtArgs := []string{rt.name, "--root", filepath.Join(work, "state"), "run", "-b", bundle, containerID(t)}
+			env := "XDG_RUNTIME_DIR=" + work
+			var out string
+			var status int
+			if rt.name == "runc" {
+				out, status = runContainer(t, asNobody[0], append(append(asNobody[1:], env), rtArgs...)...)
+			} else {
+				script := `umount /sys/fs/cgroup/unified 2>/dev/null; exec "$@"`
+				args := append(append(append([]string{"-m", "sh", "-c", script, "sh"}, asNobody...), env), rtArgs...)
+				out, status = runContainer(t, "unshare", args...)
+			}
+			if status != 0 {
+				t.Errorf("exit status %d", status)
+			}
+			expect(t, report(out), map[string]string{"uid": "0", "gid": "0", "CapBnd": appcDefaultCaps, "CapEff": appcDefaultCaps})
+			if !strings.Contains(out, "env AC_APP_NAME=bundle-test") {
+				t.Errorf("output:\n%s", out)
+			}
+		})
+	}
+}

@@ -34,12 +34,16 @@ type layerPlan struct {
 // an image reached twice applied twice. Dependencies come from the store,
 // by image ID when one is given (and must then be that image: DEP-1), by
 // name and labels otherwise.
-func planDependencies(s *store.Store, m *appc.ImageManifest) ([]layerPlan, error) {
+func planDependencies(s *store.Store, noStore error, m *appc.ImageManifest) ([]layerPlan, error) {
 	if len(m.Dependencies) == 0 {
 		return nil, nil
 	}
 	if s == nil {
-		return nil, fmt.Errorf("%w %s: the image has dependencies and no store was given to find them in", ErrDependency, m.Dependencies[0].ImageName)
+		why := "no store was given to find them in"
+		if noStore != nil {
+			why = noStore.Error()
+		}
+		return nil, fmt.Errorf("%w %s: the image has dependencies and %s", ErrDependency, m.Dependencies[0].ImageName, why)
 	}
 	p := planner{s: s}
 	err := p.visit(m, filtersOf(nil, m), nil)

@@ -30,8 +30,9 @@ const (
 type Options struct {
 	App AppOptions
 	// Store holds the dependencies; nil when there is none (an image with
-	// dependencies then fails).
-	Store *store.Store
+	// dependencies then fails, saying why: NoStore).
+	Store   *store.Store
+	NoStore error
 	// Overwrite replaces an existing bundle at the target.
 	Overwrite bool
 	// NoSync skips flushing the bundle to disk before it is moved into
@@ -226,7 +227,7 @@ func (w *writer) job(name, id string, keep func(string) bool, split io.Writer) l
 }
 
 func (w *writer) renderDependencies(m *appc.ImageManifest) error {
-	plan, err := planDependencies(w.o.Store, m)
+	plan, err := planDependencies(w.o.Store, w.o.NoStore, m)
 	if err != nil {
 		return err
 	}

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"strings"
 
@@ -117,12 +115,13 @@ func printer(c *ucli.Context, prefix string) func(string) {
 }
 
 // source finds IMAGE: "-", a file, or an image in the store. The store is
-// opened in any case when it exists, for dependencies, and held with a
-// shared lock so that gc and rm wait until the bundle is written.
+// opened when it can be, for dependencies, and held with a shared lock so
+// that gc and rm wait until the bundle is written; a store that cannot be
+// opened matters only when something must be found in it.
 func source(c *ucli.Context, image string, o *bundle.Options) (bundle.Source, func(), error) {
 	s, err := openStore(c)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return bundle.Source{}, nil, err
+	if err != nil {
+		o.NoStore = err
 	}
 	release := func() {}
 	if s != nil {
@@ -133,7 +132,7 @@ func source(c *ucli.Context, image string, o *bundle.Options) (bundle.Source, fu
 		release = unlock
 		o.Store = s
 	}
-	src, err := imageSource(c, s, image)
+	src, err := imageSource(c, s, o.NoStore, image)
 	if err != nil {
 		release()
 		return bundle.Source{}, nil, err
@@ -141,7 +140,7 @@ func source(c *ucli.Context, image string, o *bundle.Options) (bundle.Source, fu
 	return src, release, nil
 }
 
-func imageSource(c *ucli.Context, s *store.Store, image string) (bundle.Source, error) {
+func imageSource(c *ucli.Context, s *store.Store, noStore error, image string) (bundle.Source, error) {
 	if image == cli.Stdin {
 		return bundle.Source{Name: "-", Stream: c.App.Reader}, nil
 	}
@@ -152,7 +151,7 @@ func imageSource(c *ucli.Context, s *store.Store, image string) (bundle.Source, 
 		return bundle.FileSource(image), nil
 	}
 	if s == nil {
-		return bundle.Source{}, fmt.Errorf("%s: not a file, and there is no store to find it in (%s)", image, storeDir(c))
+		return bundle.Source{}, fmt.Errorf("%s: not a file, and not in the store: %w", image, noStore)
 	}
 	return storedSource(s, image)
 }

@@ -24,13 +24,16 @@ func storeDir(c *ucli.Context) string {
 	return store.DefaultDir()
 }
 
-// openStore opens the store when there is one; fs.ErrNotExist otherwise.
+// openStore opens the store, which aci-fetch creates.
 func openStore(c *ucli.Context) (*store.Store, error) {
 	s, err := store.Open(storeDir(c), false)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("there is no store %s (aci-fetch creates it)", storeDir(c))
+	}
+	if err != nil {
 		return nil, fmt.Errorf("store %s: %w", storeDir(c), err)
 	}
-	return s, err
+	return s, nil
 }
 
 // storedSource is a stored image: it must hash to its ID, and its manifest
