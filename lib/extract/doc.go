@@ -51,10 +51,14 @@
 //   - Unprivileged, device nodes, owners and security.capability are
 //     skipped and each is reported once through Options.Warn. Owner 0 and
 //     the caller's own ids do not count as lost, since a rootless container
-//     maps the caller to root. FIFOs are created either way.
+//     maps the caller to root. FIFOs are created either way. A directory
+//     an earlier layer left read-only or unreadable is opened to its owner
+//     while a later layer fills it, and its mode and times are put back.
 //
 // Files are not synced one by one; Sync flushes the root's filesystem once.
-// Extract reads up to the archive's end-of-archive marker and no further.
+// Extract reads up to the archive's end-of-archive marker and no further,
+// and a stream that ends without one is refused as truncated, even on a
+// block boundary, where Go's reader alone would end quietly.
 //
 // It does not decompress (lib/aci), check an image's layout or manifest
 // (lib/aci, lib/appc), or decide which layers to render (lib/bundle).

