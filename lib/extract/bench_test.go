@@ -69,7 +69,7 @@ func benchUnpack(b *testing.B, size int64, unpack func(root string) error) {
 // writeBenchTar writes the benchmark archive and returns the bytes of
 // file contents in it.
 func writeBenchTar(b *testing.B, path string) int64 {
-	f, err := os.Create(path)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	must(b, err)
 	defer f.Close()
 	w := bufio.NewWriterSize(f, 1<<20)

@@ -30,7 +30,7 @@
 //     and takes the later metadata. A replaced directory is removed with
 //     its contents through descriptors. A file is always created anew, so
 //     writing one never writes through a symlink, a FIFO, a device or
-//     another name of a hardlinked file.
+//     another name of a file with several links.
 //   - Hardlinks. The target goes through Rename too and must name a regular
 //     file already in the tree, reached without symlinks; a target that is
 //     missing, skipped, the entry itself, a directory, a symlink or a

@@ -227,15 +227,6 @@ func exists(p string) bool {
 	return err == nil
 }
 
-func hasPrefixAny(s string, prefixes ...string) bool {
-	for _, p := range prefixes {
-		if strings.HasPrefix(s, p) {
-			return true
-		}
-	}
-	return false
-}
-
 // rawHeader is a ustar header block the tar writer would refuse to write,
 // with a valid checksum.
 func rawHeader(name string, typ byte, size int64) []byte {
