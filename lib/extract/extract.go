@@ -51,7 +51,8 @@ const copyBufSize = 256 << 10
 // of any type (a directory over a directory merges), and symlinks are
 // replaced, never followed (appc DEP-4). The package comment lists the
 // rules. Errors about an entry are *EntryError and match the Err sentinels
-// with errors.Is. On error the tree is left part way; the caller removes it.
+// with errors.Is; a truncated stream matches io.ErrUnexpectedEOF. On error
+// the tree is left part way; the caller removes it.
 func Extract(root string, r io.Reader, o Options) (Stats, error) {
 	x, err := newExtractor(root, o)
 	if err != nil {
@@ -142,7 +143,8 @@ func (x *extractor) run(r io.Reader) error {
 
 const blockSize = 512
 
-var errTruncated = errors.New("unexpected end of archive")
+// errTruncated matches io.ErrUnexpectedEOF with errors.Is.
+var errTruncated error = &problem{kind: io.ErrUnexpectedEOF, msg: "unexpected end of archive"}
 
 // dataSize is how many bytes of data follow a header in the stream, as Go's
 // reader counts them: none for the types it takes as header-only.

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -245,7 +246,7 @@ func TestTruncatedArchive(t *testing.T) {
 		root := filepath.Join(b.parent, "root", fmt.Sprint(n))
 		must(t, os.Mkdir(root, 0o755))
 		_, err := extract.Extract(root, bytes.NewReader(data[:n]), extract.Options{})
-		if err == nil || !strings.Contains(err.Error(), "unexpected end of archive") {
+		if !errors.Is(err, io.ErrUnexpectedEOF) || !strings.Contains(err.Error(), "unexpected end of archive") {
 			t.Errorf("%d of %d bytes: got %v, want an unexpected end", n, len(data), err)
 		}
 	}

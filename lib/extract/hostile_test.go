@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"bytes"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -286,6 +287,9 @@ func typeCases() []hostile {
 		refuse("uid-out-of-range", extract.ErrHeader, reg("f", "").with(func(h *tar.Header) { h.Uid = 1 << 33 })),
 		{name: "max-size", ents: func(*box) []ent { return []ent{reg("a", "12345"), reg("b", "123456")} },
 			opts: func(o *extract.Options) { o.MaxSize = 10 }, err: extract.ErrTooLarge},
+		{name: "huge-declared-size-capped", raw: rawTar(rawHeader("big", tar.TypeReg, 1<<40)),
+			opts: func(o *extract.Options) { o.MaxSize = 1 << 30 }, err: extract.ErrTooLarge},
+		{name: "huge-declared-size-uncapped", raw: rawTar(rawHeader("big", tar.TypeReg, 1<<40)), err: io.ErrUnexpectedEOF},
 		{name: "max-size-exact", ents: func(*box) []ent { return []ent{reg("a", "12345"), reg("b", "12345")} },
 			opts: func(o *extract.Options) { o.MaxSize = 10 }},
 		{name: "pax-global-header", ents: func(*box) []ent {
