@@ -16,7 +16,7 @@ var ErrTooLarge = errors.New("decompressed image exceeds the size limit")
 // stays small. Each chunk is shared, not copied, by every consumer.
 const (
 	fanChunks    = 8
-	fanChunkSize = 512 << 10
+	fanChunkSize = 1 << 20
 )
 
 // fanout reads a stream on its own goroutine, where decompression then
