@@ -115,13 +115,8 @@ func (im *bundleImage) bundle(args ...string) string {
 	if got := strings.TrimSpace(runTool(im.t, "aci-bundle", all...)); got != dir {
 		im.t.Fatalf("aci-bundle printed %q, want %q", got, dir)
 	}
-	bundleConfigs = append(bundleConfigs, filepath.Join(dir, "config.json"))
 	return dir
 }
-
-// bundleConfigs lists every config.json the tests made, for checks a later
-// test may run over all of them (bundle-validate).
-var bundleConfigs []string
 
 func indexOf(list []string, s string) int {
 	for i, x := range list {
@@ -227,19 +222,41 @@ func capMask(caps ...int) string {
 var appcDefaultCaps = capMask(capAuditWrite, capChown, capDacOverride, capFsetid, capFowner, capKill, capMknod,
 	capNetRaw, capNetBindService, capSetuid, capSetgid, capSetpcap, capSetfcap, capSysChroot)
 
+// sampleBundles makes one bundle of each kind the tests run, plus a
+// rootless one, and returns them by name: every sort of config.json
+// aci-bundle writes, for checks such as bundle-validate to run over.
+func sampleBundles(t *testing.T) map[string]string {
+	data, conf := t.TempDir(), t.TempDir()
+	return map[string]string{
+		"root":     rootAppBundle(t),
+		"user":     userAppBundle(t),
+		"volumes":  volumesBundle(t, data, conf),
+		"limits":   isolatorsBundle(t),
+		"retain":   retainSetBundle(t),
+		"rootless": newBundleImage(t).bundle("--rootless"),
+		"terminal": newBundleImage(t).bundle("--terminal", "--hostname", "h"),
+	}
+}
+
+// rootAppBundle runs as root with a capability retain-set, no_new_privs,
+// an oom_score_adj, a working directory, an environment and exit status 3.
+func rootAppBundle(t *testing.T) string {
+	im := newBundleImage(t)
+	im.app["exec"] = []string{"/bin/bundleapp", "exit", "3"}
+	im.app["workingDirectory"] = "/srv"
+	im.app["environment"] = []map[string]string{{"name": "GREETING", "value": "hi there"}}
+	im.app["isolators"] = []map[string]any{
+		{"name": "os/linux/capabilities-retain-set", "value": map[string]any{"set": []string{"CAP_NET_BIND_SERVICE", "CAP_KILL"}}},
+		{"name": "os/linux/no-new-privileges", "value": true},
+		{"name": "os/linux/oom-score-adj", "value": 500},
+	}
+	return im.bundle()
+}
+
 func TestBundleRootApp(t *testing.T) {
 	for _, rt := range runtimes(t) {
 		t.Run(rt.name, func(t *testing.T) {
-			im := newBundleImage(t)
-			im.app["exec"] = []string{"/bin/bundleapp", "exit", "3"}
-			im.app["workingDirectory"] = "/srv"
-			im.app["environment"] = []map[string]string{{"name": "GREETING", "value": "hi there"}}
-			im.app["isolators"] = []map[string]any{
-				{"name": "os/linux/capabilities-retain-set", "value": map[string]any{"set": []string{"CAP_NET_BIND_SERVICE", "CAP_KILL"}}},
-				{"name": "os/linux/no-new-privileges", "value": true},
-				{"name": "os/linux/oom-score-adj", "value": 500},
-			}
-			out, status := rt.run(t, im.bundle())
+			out, status := rt.run(t, rootAppBundle(t))
 			if status != 3 {
 				t.Errorf("exit status %d, want the app's 3", status)
 			}
@@ -256,14 +273,18 @@ func TestBundleRootApp(t *testing.T) {
 
 // A non-root app runs with its passwd ids and supplementary groups; the
 // capabilities bound it but it holds none, as in rkt.
+func userAppBundle(t *testing.T) string {
+	im := newBundleImage(t)
+	im.app["user"], im.app["group"] = "app", "staff"
+	im.app["supplementaryGIDs"] = []int{60, 70}
+	im.app["workingDirectory"] = "/home/app"
+	return im.bundle()
+}
+
 func TestBundleUserApp(t *testing.T) {
 	for _, rt := range runtimes(t) {
 		t.Run(rt.name, func(t *testing.T) {
-			im := newBundleImage(t)
-			im.app["user"], im.app["group"] = "app", "staff"
-			im.app["supplementaryGIDs"] = []int{60, 70}
-			im.app["workingDirectory"] = "/home/app"
-			out, status := rt.run(t, im.bundle())
+			out, status := rt.run(t, userAppBundle(t))
 			if status != 0 {
 				t.Errorf("exit status %d", status)
 			}
@@ -276,6 +297,16 @@ func TestBundleUserApp(t *testing.T) {
 	}
 }
 
+// volumesBundle binds /data to data read-write and /conf to conf
+// read-only (conf gets a file "in"), on a read-only rootfs.
+func volumesBundle(t *testing.T, data, conf string) string {
+	mustDo(t, os.WriteFile(filepath.Join(conf, "in"), []byte("from the host"), 0o644))
+	im := newBundleImage(t)
+	im.app["mountPoints"] = []map[string]any{{"name": "data", "path": "/data"}, {"name": "conf", "path": "/conf"}}
+	return im.bundle("--volume", "data:"+data, "--volume", "conf:"+conf+":ro", "--readonly-rootfs",
+		"--", "/bin/bundleapp", "write", "/data/out", "write", "/conf/x", "read", "/conf/in", "write", "/srv/x")
+}
+
 // Volumes: a mountPoint is bound where the image says, read-only when the
 // mountPoint or --volume :ro says so; --readonly-rootfs makes the rest
 // read-only.
@@ -283,12 +314,7 @@ func TestBundleVolumes(t *testing.T) {
 	for _, rt := range runtimes(t) {
 		t.Run(rt.name, func(t *testing.T) {
 			data, conf := t.TempDir(), t.TempDir()
-			mustDo(t, os.WriteFile(filepath.Join(conf, "in"), []byte("from the host"), 0o644))
-			im := newBundleImage(t)
-			im.app["mountPoints"] = []map[string]any{{"name": "data", "path": "/data"}, {"name": "conf", "path": "/conf"}}
-			b := im.bundle("--volume", "data:"+data, "--volume", "conf:"+conf+":ro", "--readonly-rootfs",
-				"--", "/bin/bundleapp", "write", "/data/out", "write", "/conf/x", "read", "/conf/in", "write", "/srv/x")
-			out, status := rt.run(t, b)
+			out, status := rt.run(t, volumesBundle(t, data, conf))
 			if status != 0 {
 				t.Errorf("exit status %d", status)
 			}
@@ -305,18 +331,24 @@ func TestBundleVolumes(t *testing.T) {
 
 // Resources and seccomp reach the kernel: the app sees its cgroup limits,
 // and the system calls of a remove-set fail with its errno.
+// isolatorsBundle has a seccomp remove-set and memory and CPU limits.
+func isolatorsBundle(t *testing.T) string {
+	im := newBundleImage(t)
+	im.app["exec"] = []string{"/bin/bundleapp", "mkdir", "/tmp/d",
+		"read", "/sys/fs/cgroup/memory/memory.limit_in_bytes", "read", "/sys/fs/cgroup/cpu/cpu.cfs_quota_us"}
+	im.app["isolators"] = []map[string]any{
+		{"name": "os/linux/seccomp-remove-set", "value": map[string]any{"set": []string{"mkdir", "mkdirat"}, "errno": "EPERM"}},
+		{"name": "resource/memory", "value": map[string]any{"limit": "64Mi"}},
+		{"name": "resource/cpu", "value": map[string]any{"limit": "500m"}},
+		{"name": "os/unix/sysctl", "value": map[string]string{"net.ipv4.ip_forward": "0"}},
+	}
+	return im.bundle()
+}
+
 func TestBundleIsolators(t *testing.T) {
 	for _, rt := range runtimes(t) {
 		t.Run(rt.name, func(t *testing.T) {
-			im := newBundleImage(t)
-			im.app["exec"] = []string{"/bin/bundleapp", "mkdir", "/tmp/d",
-				"read", "/sys/fs/cgroup/memory/memory.limit_in_bytes", "read", "/sys/fs/cgroup/cpu/cpu.cfs_quota_us"}
-			im.app["isolators"] = []map[string]any{
-				{"name": "os/linux/seccomp-remove-set", "value": map[string]any{"set": []string{"mkdir", "mkdirat"}, "errno": "EPERM"}},
-				{"name": "resource/memory", "value": map[string]any{"limit": "64Mi"}},
-				{"name": "resource/cpu", "value": map[string]any{"limit": "500m"}},
-			}
-			out, status := rt.run(t, im.bundle())
+			out, status := rt.run(t, isolatorsBundle(t))
 			if status != 0 {
 				t.Errorf("exit status %d", status)
 			}
@@ -339,15 +371,19 @@ var goRuntimeSyscalls = []string{"arch_prctl", "clone", "close", "epoll_create1"
 
 // A retain-set allows what it lists and the runtime's own last steps;
 // anything else fails with its errno.
+func retainSetBundle(t *testing.T) string {
+	im := newBundleImage(t)
+	im.app["exec"] = []string{"/bin/bundleapp", "mkdir", "/tmp/d", "read", "/etc/group"}
+	im.app["isolators"] = []map[string]any{
+		{"name": "os/linux/seccomp-retain-set", "value": map[string]any{"set": goRuntimeSyscalls, "errno": "EPERM"}},
+	}
+	return im.bundle()
+}
+
 func TestBundleSeccompRetainSet(t *testing.T) {
 	for _, rt := range runtimes(t) {
 		t.Run(rt.name, func(t *testing.T) {
-			im := newBundleImage(t)
-			im.app["exec"] = []string{"/bin/bundleapp", "mkdir", "/tmp/d", "read", "/etc/group"}
-			im.app["isolators"] = []map[string]any{
-				{"name": "os/linux/seccomp-retain-set", "value": map[string]any{"set": goRuntimeSyscalls, "errno": "EPERM"}},
-			}
-			out, status := rt.run(t, im.bundle())
+			out, status := rt.run(t, retainSetBundle(t))
 			if status != 0 {
 				t.Errorf("exit status %d\n%s", status, out)
 			}
@@ -401,5 +437,20 @@ func TestBundleRootless(t *testing.T) {
 				t.Errorf("output:\n%s", out)
 			}
 		})
+	}
+}
+
+// The sample bundles all build, and each config.json is a valid runtime
+// spec document as far as its Go types go; bundle-validate checks them
+// further (its own tests take them from sampleBundles).
+func TestSampleBundles(t *testing.T) {
+	testenv.Require(t, os.Geteuid() == 0, "the samples chown files as root")
+	for name, dir := range sampleBundles(t) {
+		b, err := os.ReadFile(filepath.Join(dir, "config.json"))
+		mustDo(t, err)
+		var spec map[string]any
+		if err := json.Unmarshal(b, &spec); err != nil || spec["ociVersion"] != "1.0.2" {
+			t.Errorf("%s: %v %v", name, err, spec["ociVersion"])
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -289,6 +290,46 @@ func TestWriteFailuresLeaveNothing(t *testing.T) {
 			}
 		}
 	}
+}
+
+// Cancelling in the middle of extraction (a signal, for the tool) stops
+// the work and removes what was made.
+func TestWriteCancelledMidway(t *testing.T) {
+	w := newWorld(t)
+	files := map[string]string{"bin/app": "ELF"}
+	for i := range 200 {
+		files[fmt.Sprintf("data/f%03d", i)] = strings.Repeat("x", 64<<10)
+	}
+	p, _ := w.image("example.com/big", app, "", files)
+	b, err := os.ReadFile(p)
+	must(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	src := Source{Name: "-", Stream: &cancelAfter{r: bytes.NewReader(b), n: len(b) / 3, cancel: cancel}}
+	dir := filepath.Join(w.dir, "bundle")
+	if _, err := Write(ctx, dir, src, Options{NoSync: true}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v", err)
+	}
+	entries, _ := os.ReadDir(w.dir)
+	for _, e := range entries {
+		if e.Name() == "bundle" || strings.HasPrefix(e.Name(), ".bundle") {
+			t.Errorf("left %s behind", e.Name())
+		}
+	}
+}
+
+// cancelAfter cancels once n bytes have been read.
+type cancelAfter struct {
+	r      io.Reader
+	n      int
+	cancel func()
+}
+
+func (c *cancelAfter) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if c.n -= n; c.n <= 0 {
+		c.cancel()
+	}
+	return n, err
 }
 
 // hostileTar has an entry that climbs out of rootfs (appc G1).
