@@ -152,12 +152,24 @@ func (t *translation) process() error {
 	if len(t.o.Exec) > 0 {
 		args = t.o.Exec
 	}
-	prog, err := lookPath(t.root, args[0], envValue(p.Env, "PATH"), p.Cwd)
+	prog, err := t.program(args[0], envValue(p.Env, "PATH"), p.Cwd)
 	if err != nil {
 		return err
 	}
 	p.Args = append([]string{prog}, args[1:]...)
 	return nil
+}
+
+// program resolves the app's program: in the rootfs, or, for a path on a
+// volume, in the host directory the volume binds there.
+func (t *translation) program(name, pathEnv, cwd string) (string, error) {
+	if strings.Contains(name, "/") {
+		p := inDir(cwd, name)
+		if src, rel, ok := volumeFor(t.s.Mounts, p); ok {
+			return p, checkOnVolume(src, rel, p)
+		}
+	}
+	return lookPath(t.root, name, pathEnv, cwd)
 }
 
 // checkCwd requires the working directory to exist (appc ACE-5), in the

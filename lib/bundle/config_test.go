@@ -211,6 +211,9 @@ func TestIsolatorSeccomp(t *testing.T) {
 		t.Errorf("remove-set: %+v", sc)
 	}
 	expectWarnings(t, warns, `wildcard "@docker/default"`)
+	if s.Version != OCIVersionSeccomp {
+		t.Errorf("ociVersion %s with errnoRet", s.Version)
+	}
 
 	s, warns = isolatorsOf(t, `[{"name":"os/linux/seccomp-retain-set","value":{"set":["uname","write"]}}]`, AppOptions{})
 	sc = s.Linux.Seccomp
@@ -298,6 +301,27 @@ func TestConfigVolumes(t *testing.T) {
 		}
 		if err != nil && !strings.Contains(tc.fail, "workingDirectory") && !errors.Is(err, ErrVolume) && !strings.Contains(tc.fail, "no such") {
 			t.Errorf("%v is not an ErrVolume", err)
+		}
+	}
+}
+
+// A program on a volume is looked for in the host directory bound there.
+func TestConfigExecOnVolume(t *testing.T) {
+	host := t.TempDir()
+	must(t, os.WriteFile(filepath.Join(host, "tool"), []byte("ELF"), 0o755))
+	must(t, os.WriteFile(filepath.Join(host, "data"), []byte("x"), 0o644))
+	app := `{"exec":["/opt/tools/tool","-v"],"user":"0","group":"0","mountPoints":[{"name":"tools","path":"/opt/tools"},{"name":"one","path":"/usr/bin/one"}]}`
+	vols := []Volume{{Name: "tools", Source: host}, {Name: "one", Source: filepath.Join(host, "tool")}}
+	s, _, err := translate(t, app, AppOptions{Volumes: vols})
+	if err != nil || s.Process.Args[0] != "/opt/tools/tool" {
+		t.Fatalf("on a directory volume: %v", err)
+	}
+	if _, _, err := translate(t, app, AppOptions{Volumes: vols, Exec: []string{"/usr/bin/one"}}); err != nil {
+		t.Fatalf("a file volume: %v", err)
+	}
+	for exec, fail := range map[string]string{"/opt/tools/data": "not executable", "/opt/tools/nope": "no such file", "/usr/bin/one/x": "not a directory"} {
+		if _, _, err := translate(t, app, AppOptions{Volumes: vols, Exec: []string{exec}}); err == nil || !strings.Contains(err.Error(), fail) {
+			t.Errorf("%s: err = %v, want %q", exec, err, fail)
 		}
 	}
 }

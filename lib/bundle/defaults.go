@@ -4,9 +4,14 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
 
-// OCIVersion is the ociVersion written: the runtime-spec release whose
-// fields the bundles use. crun 1.8 refuses any 1.x newer than 1.1.
-const OCIVersion = "1.0.2"
+// The ociVersion written is the oldest runtime-spec release with every
+// field and value the config uses: OCIVersion, or OCIVersionSeccomp when
+// a seccomp filter needs errnoRet or SCMP_ACT_KILL_PROCESS (added in
+// 1.1.0). crun 1.8 refuses any 1.x newer than 1.1.
+const (
+	OCIVersion        = "1.0.2"
+	OCIVersionSeccomp = "1.1.0"
+)
 
 // RootfsDir is the root filesystem's directory inside a bundle.
 const RootfsDir = "rootfs"

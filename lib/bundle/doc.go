@@ -20,7 +20,12 @@
 // Rendering follows appc DEP-3: dependencies depth first in list order, the
 // image last, later layers replacing earlier paths (symlinks are replaced,
 // never followed: lib/extract), and every layer filtered by its own
-// pathWhitelist and those of the images that depend on it. Decompression runs
+// pathWhitelist and those of the images that depend on it. A whitelist keeps
+// the paths it lists, matched exactly as the reference renderer matches
+// them, and the directories above them, with the metadata their image gave
+// them; everything else goes, directories included, as the spec says
+// ("remove every path not in it"), where rkt kept an image's own
+// directories. Decompression runs
 // on its own goroutine and every decompressed chunk is handed, without
 // copying, to the extractor, to the image ID hash and to the layout checks
 // (which also record the tar-split metadata), so an image is read once.

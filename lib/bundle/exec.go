@@ -70,8 +70,8 @@ func inDir(cwd, p string) string {
 // checkExec accepts an executable regular file that neither names nor
 // resolves to a place under a kernel filesystem.
 func checkExec(r *root, p string) error {
-	if d := underKernelDir(p); d != "" {
-		return fmt.Errorf("%w: %s is under %s, which the runtime mounts from the host kernel (appc G36)", errRefused, p, d)
+	if err := kernelCheck(p); err != nil {
+		return err
 	}
 	final, st, err := r.resolve(p)
 	if err != nil {
@@ -80,6 +80,17 @@ func checkExec(r *root, p string) error {
 	if d := underKernelDir(final); d != "" {
 		return fmt.Errorf("%w: %s resolves to %s, under %s, which the runtime mounts from the host kernel (appc G36)", errRefused, p, final, d)
 	}
+	return executable(st, p)
+}
+
+func kernelCheck(p string) error {
+	if d := underKernelDir(p); d != "" {
+		return fmt.Errorf("%w: %s is under %s, which the runtime mounts from the host kernel (appc G36)", errRefused, p, d)
+	}
+	return nil
+}
+
+func executable(st unix.Stat_t, p string) error {
 	if st.Mode&unix.S_IFMT != unix.S_IFREG {
 		return fmt.Errorf("%w: %s: not a regular file", ErrExec, p)
 	}
@@ -87,6 +98,28 @@ func checkExec(r *root, p string) error {
 		return fmt.Errorf("%w: %s: not executable (mode %04o)", ErrExec, p, st.Mode&0o7777)
 	}
 	return nil
+}
+
+// checkOnVolume checks a program the volume mounted at its path provides:
+// rel inside the host directory src, or src itself for a file volume.
+func checkOnVolume(src, rel, p string) error {
+	if err := kernelCheck(p); err != nil {
+		return err
+	}
+	vr, err := openRoot(src)
+	if err != nil {
+		var st unix.Stat_t
+		if err := unix.Stat(src, &st); err != nil || rel != "" {
+			return fmt.Errorf("%w: %s: on volume %s, which is not a directory", ErrExec, p, src)
+		}
+		return executable(st, p)
+	}
+	defer vr.close()
+	st, err := vr.stat(rel)
+	if err != nil {
+		return fmt.Errorf("%w: %s: on volume %s: %w", ErrExec, p, src, err)
+	}
+	return executable(st, p)
 }
 
 func underKernelDir(p string) string {

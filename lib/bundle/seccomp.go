@@ -68,6 +68,7 @@ func (x *isolators) applySeccomp(iso appc.Isolator) {
 		sc.Syscalls = []specs.LinuxSyscall{{Names: names, Action: action, ErrnoRet: errnoRet}}
 	}
 	x.spec.Linux.Seccomp = sc
+	x.spec.Version = OCIVersionSeccomp // errnoRet, SCMP_ACT_KILL_PROCESS
 	x.notes.applied(iso.Name, "linux.seccomp")
 }
 
