@@ -32,10 +32,8 @@ type fanout struct {
 	free chan *chunk
 	taps []*tap
 
-	mu   sync.Mutex
-	err  error // why the stream ended: io.EOF when it ended well
-	stop chan struct{}
-	once sync.Once
+	mu  sync.Mutex
+	err error // why the stream ended: io.EOF when it ended well
 }
 
 type chunk struct {
@@ -46,7 +44,7 @@ type chunk struct {
 
 // newFanout prepares n taps on src; start begins reading.
 func newFanout(ctx context.Context, src io.Reader, max int64, n int) *fanout {
-	f := &fanout{ctx: ctx, src: src, max: max, free: make(chan *chunk, fanChunks), stop: make(chan struct{})}
+	f := &fanout{ctx: ctx, src: src, max: max, free: make(chan *chunk, fanChunks)}
 	for range fanChunks {
 		f.free <- &chunk{buf: make([]byte, fanChunkSize)}
 	}
@@ -70,14 +68,12 @@ func (f *fanout) run() {
 	}
 }
 
-// pump moves chunks until the stream ends, fails or is aborted.
+// pump moves chunks until the stream ends, fails or ctx is cancelled.
 func (f *fanout) pump() error {
 	for {
 		var c *chunk
 		select {
 		case c = <-f.free:
-		case <-f.stop:
-			return f.abortErr()
 		case <-f.ctx.Done():
 			return f.ctx.Err()
 		}
@@ -115,25 +111,6 @@ func (f *fanout) fill(buf []byte) (int, error) {
 		}
 	}
 	return n, nil
-}
-
-// abort ends the stream early with err for every tap, as soon as the
-// producer notices (it may be inside a read of the source).
-func (f *fanout) abort(err error) {
-	f.once.Do(func() {
-		f.mu.Lock()
-		if f.err == nil {
-			f.err = err
-		}
-		f.mu.Unlock()
-		close(f.stop)
-	})
-}
-
-func (f *fanout) abortErr() error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.err
 }
 
 // result is why the stream ended: nil when it reached its end.
@@ -220,11 +197,11 @@ func (t *tap) WriteTo(w io.Writer) (int64, error) {
 	return total, nil
 }
 
-// Close gives up the rest of the stream: chunks still to come are released
+// stop gives up the rest of the stream: chunks still to come are released
 // as they arrive, so the other taps are never held up by this one.
-func (t *tap) Close() error {
+func (t *tap) stop() {
 	if t.closed {
-		return nil
+		return
 	}
 	t.closed = true
 	if t.cur != nil {
@@ -236,5 +213,4 @@ func (t *tap) Close() error {
 			c.release(t.f)
 		}
 	}()
-	return nil
 }

@@ -43,7 +43,7 @@ func TestFanoutDeliversEverything(t *testing.T) {
 	if _, err := f.taps[3].Read(buf); err != nil {
 		t.Fatal(err)
 	}
-	f.taps[3].Close()
+	f.taps[3].stop()
 	for range 3 {
 		select {
 		case s := <-sums:

@@ -58,7 +58,8 @@ func packImage(t *testing.T, path, manifest string, files map[string]string) str
 	t.Helper()
 	dir := t.TempDir()
 	tree(t, dir, files)
-	f, err := os.Create(path)
+	os.Remove(path) // a test may pack the same name again
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	must(t, err)
 	defer f.Close()
 	res, err := aci.Pack(f, aci.PackOptions{Manifest: []byte(manifest), RootfsDir: dir, Compression: aci.Gzip})

@@ -59,7 +59,7 @@ func renderLayer(ctx context.Context, rootfs string, tarStream io.Reader, j laye
 	// pace of decompression alone, so the layout check can name what is
 	// wrong with the image rather than report a truncated stream.
 	stats, xerr := extract.Extract(rootfs, ex, extractOptions(j))
-	ex.Close()
+	ex.stop()
 	id, co, serr := <-hashed, <-checked, <-split
 	if err := f.result(); err != nil {
 		return layerResult{}, fmt.Errorf("%s: %w", j.name, err)
@@ -93,7 +93,7 @@ func extractOptions(j layerJob) extract.Options {
 // manifest) is skipped. A name outside rootfs/ makes the image invalid,
 // which the layout check running alongside reports.
 func aciRootfs(name string) (string, bool) {
-	clean := path.Clean(strings.TrimPrefix(name, "/"))
+	clean := path.Clean(name)
 	if clean == "rootfs" {
 		return ".", false
 	}
@@ -105,7 +105,7 @@ func aciRootfs(name string) (string, bool) {
 }
 
 func hashAll(t *tap) string {
-	defer t.Close()
+	defer t.stop()
 	h := imageid.NewHash()
 	if _, err := t.WriteTo(h); err != nil {
 		return "" // the fanout's result says why
@@ -120,14 +120,14 @@ type checkOutcome struct {
 }
 
 func checkAll(t *tap) checkOutcome {
-	defer t.Close()
+	defer t.stop()
 	res, err := aci.CheckArchive(t, aci.CheckOptions{})
 	return checkOutcome{res: res, fail: err}
 }
 
 // splitAll records tar-split metadata, or just lets the bytes go.
 func splitAll(t *tap, w io.Writer) error {
-	defer t.Close()
+	defer t.stop()
 	if w == nil {
 		return nil
 	}

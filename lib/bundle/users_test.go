@@ -105,7 +105,7 @@ func TestAccountFileBounds(t *testing.T) {
 	}
 	dir := t.TempDir()
 	must(t, os.MkdirAll(filepath.Join(dir, "etc"), 0o755))
-	f, err := os.Create(filepath.Join(dir, "etc/passwd"))
+	f, err := os.OpenFile(filepath.Join(dir, "etc/passwd"), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	must(t, err)
 	must(t, f.Truncate(maxAccountFile+1))
 	f.Close()
@@ -118,10 +118,13 @@ func TestAccountFileBounds(t *testing.T) {
 }
 
 func TestParseID(t *testing.T) {
-	for s, ok := range map[string]bool{"0": true, "65534": true, "4294967294": true, "4294967295": false,
-		"4294967296": false, "-1": false, "": false, "1e3": false, " 1": false, "+1": false, "00000000001": false} {
-		if _, got := parseID(s); got != ok {
-			t.Errorf("parseID(%q) ok = %v, want %v", s, got, ok)
+	for _, tc := range []struct {
+		s  string
+		ok bool
+	}{{"0", true}, {"65534", true}, {"4294967294", true}, {"4294967295", false}, {"4294967296", false},
+		{"-1", false}, {"", false}, {"1e3", false}, {"\t1", false}, {"+1", false}, {"00000000001", false}} {
+		if _, got := parseID(tc.s); got != tc.ok {
+			t.Errorf("parseID(%q) ok = %v, want %v", tc.s, got, tc.ok)
 		}
 	}
 }

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 
 	"github.com/intermodal/intermodal/lib/appc"
@@ -205,7 +207,11 @@ func (w *writer) openTop() (*opened, error) {
 // renderTop extracts the image itself, keeping its tar-split metadata.
 func (w *writer) renderTop(top *opened, keep func(string) bool) (layerResult, error) {
 	defer top.close()
-	f, err := os.Create(w.st.path(TarSplitFile))
+	name := w.st.path(TarSplitFile)
+	if err := os.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return layerResult{}, err
+	}
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return layerResult{}, err
 	}
