@@ -8,6 +8,9 @@
 # and with --no-sync (what tar and umoci do). Peak RSS from /usr/bin/time.
 # Targets: aci-bundle >= 3x faster than umoci unpack, <= 1.3x tar -xzf.
 # usage: tests/bench-bundle.sh BENCH_DIR   (the harness has run pack large)
+# BUNDLE_DEST=DIR puts the three outputs elsewhere (a tmpfs such as
+# /dev/shm/x takes the disk out of the comparison); RUNS=5; BENCH_ACI=ours.aci
+# or actool.aci (manifest last).
 set -euo pipefail
 dir=$1
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,7 +19,8 @@ tree=$dir/inputs/large/rootfs
 [ -f "$aci" ] || { echo "bench-bundle: $aci missing (run the harness's pack large first)" >&2; exit 1; }
 command -v umoci >/dev/null || { echo "bench-bundle: umoci is not installed (apt-get install umoci)" >&2; exit 1; }
 export W=$dir/work/bundle-ours A=$aci PATH=$root/bin:$PATH
-mkdir -p "$W" "$dir/results"
+export D=${BUNDLE_DEST:-$W}
+mkdir -p "$W" "$D" "$dir/results"
 # The OCI layout umoci unpacks: one layer holding the same tree, built once.
 if [ ! -f "$W/oci.done" ]; then
   rm -rf "$W/oci"
@@ -25,25 +29,25 @@ if [ ! -f "$W/oci.done" ]; then
   touch "$W/oci.done"
 fi
 # The image's own exec is /bin/sh, which this tree (only /usr) lacks.
-ours='aci-bundle -q "$A" "$W/bundle" -- sh -c "echo hi"'
+ours='aci-bundle -q "$A" "$D/bundle" -- sh -c "echo hi"'
 # correctness first: the bundle is the image, and holds what tar extracts
-rm -rf "$W/bundle" "$W/tx"; mkdir "$W/tx"
+rm -rf "$D/bundle" "$D/tx"; mkdir "$D/tx"
 eval "$ours" > /dev/null
-tar -C "$W/tx" -xzf "$A"
-[ "$(aci-id --rootfs "$W/bundle/rootfs" --tar-split "$W/bundle/image.tsm" | cut -d' ' -f1)" = "$(cat "$W/bundle/image-id")" ] ||
+tar -C "$D/tx" -xzf "$A"
+[ "$(aci-id --rootfs "$D/bundle/rootfs" --tar-split "$D/bundle/image.tsm" | cut -d' ' -f1)" = "$(cat "$D/bundle/image-id")" ] ||
   { echo "bench-bundle: the bundle's rootfs does not rebuild the image" >&2; exit 1; }
-diff -r --no-dereference "$W/tx/rootfs" "$W/bundle/rootfs" > /dev/null ||
+diff -r --no-dereference "$D/tx/rootfs" "$D/bundle/rootfs" > /dev/null ||
   { echo "bench-bundle: the bundle's rootfs differs from tar's" >&2; exit 1; }
 hyperfine --shell=bash --warmup 1 --runs "${RUNS:-5}" \
-  --prepare 'rm -rf "$W/bundle" "$W/ub" "$W/tx"; mkdir "$W/tx"; sync' \
+  --prepare 'rm -rf "$D/bundle" "$D/ub" "$D/tx"; mkdir "$D/tx"; sync' \
   --export-json "$dir/results/bundle-ours.json" \
-  -n 'umoci unpack (OCI layout, same tree)' 'umoci unpack --image "$W/oci:large" "$W/ub" > /dev/null' \
-  -n 'tar -xzf (the floor)' 'tar -C "$W/tx" -xzf "$A"' \
+  -n 'umoci unpack (OCI layout, same tree)' 'umoci unpack --image "$W/oci:large" "$D/ub" > /dev/null' \
+  -n 'tar -xzf (the floor)' 'tar -C "$D/tx" -xzf "$A"' \
   -n 'aci-bundle (synced)' "$ours" \
   -n 'aci-bundle --no-sync' "${ours/aci-bundle -q/aci-bundle -q --no-sync}"
-rm -rf "$W/bundle" "$W/ub" "$W/tx"
+rm -rf "$D/bundle" "$D/ub" "$D/tx"
 /usr/bin/time -f 'aci-bundle peak RSS: %M KiB' bash -c "$ours" > /dev/null
-rm -rf "$W/bundle"
+rm -rf "$D/bundle"
 python3 - "$dir/results/bundle-ours.json" <<'PY'
 import json, sys
 r = {x["command"]: x["median"] for x in json.load(open(sys.argv[1]))["results"]}
