@@ -27,8 +27,11 @@
 // ("remove every path not in it"), where rkt kept an image's own
 // directories. Decompression runs
 // on its own goroutine and every decompressed chunk is handed, without
-// copying, to the extractor, to the image ID hash and to the layout checks
-// (which also record the tar-split metadata), so an image is read once.
+// copying, to the extractor, to the image ID hash, to the layout checks and
+// to the tar-split recorder, so an image is read once. Everything is
+// extracted into a hidden directory beside the bundle: an image the checks
+// find invalid, or that does not hash to the ID it is known by, is
+// discarded with all that came out of it, and nothing reaches the bundle.
 //
 // The translation follows appc.md §D: exec resolved like execvp inside the
 // rootfs, the required environment, user and group from the image's own
