@@ -5,7 +5,8 @@
 //
 // A bundle written by Write is a directory holding:
 //
-//	config.json   the OCI runtime configuration (ociVersion 1.0.2)
+//	config.json   the OCI runtime configuration (ociVersion 1.0.2; 1.1.0
+//	              when it has a seccomp filter)
 //	rootfs/       the rendered root filesystem: dependencies, then the image
 //	manifest      the image manifest, byte for byte as in the image
 //	image-id      the image ID, "sha512-" and 128 hex digits, and a newline
