@@ -22,19 +22,22 @@ import (
 	"github.com/intermodal/intermodal/lib/testenv"
 )
 
-// bundleApp builds testdata/bundleapp once per test binary.
+// bundleApp builds testdata/bundleapp once per test binary, to one fixed
+// place in the temporary directory (renamed into place, so concurrent runs
+// do not see a half-written file, and replaced rather than piled up).
 var bundleApp = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "bundleapp")
+	out := filepath.Join(os.TempDir(), "intermodal-bundleapp")
+	tmp, err := os.MkdirTemp("", "bundleapp")
 	if err != nil {
 		return "", err
 	}
-	out := filepath.Join(dir, "bundleapp")
-	cmd := exec.Command("go", "build", "-trimpath", "-o", out, "./testdata/bundleapp")
+	defer os.RemoveAll(tmp)
+	cmd := exec.Command("go", "build", "-trimpath", "-o", filepath.Join(tmp, "app"), "./testdata/bundleapp")
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if b, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("go build: %v\n%s", err, b)
 	}
-	return out, nil
+	return out, os.Rename(filepath.Join(tmp, "app"), out)
 })
 
 // bundleImage is an image directory being made for a test.
