@@ -84,8 +84,12 @@ func (c *checker) checkExecutable(proc object, prog string) {
 	}
 	const p = "process.args[0]"
 	if strings.Contains(prog, "/") {
-		cwd, _ := strAt(proc, "cwd")
-		c.checkProgram("A-15", p, path.Join("/", cwd, prog))
+		target := prog
+		if !path.IsAbs(prog) { // relative to the working directory, as execve resolves it
+			cwd, _ := strAt(proc, "cwd")
+			target = path.Join("/", cwd, prog)
+		}
+		c.checkProgram("A-15", p, path.Clean(target))
 		return
 	}
 	search := envValue(arrAt(proc, "env"), "PATH", defaultPATH)

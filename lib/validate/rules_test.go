@@ -104,6 +104,7 @@ var ruleCases = []ruleCase{
 	{name: "args missing", rule: "A-15", field: "process.args", msg: "at least one entry", edits: []edit{e("process.args", "-")}},
 	{name: "args[0] empty", rule: "A-15", field: "process.args[0]", msg: "no program to run", edits: []edit{e("process.args", `[""]`)}},
 	{name: "args[0] absent", rule: "A-15", field: "process.args[0]", msg: "/bin/nope is not in the rootfs", warning: true, edits: []edit{e("process.args", `["/bin/nope"]`)}},
+	{name: "absolute args[0] with a cwd", rule: "A-15", field: "process.args[0]", msg: "/bin/nope is not in the rootfs", warning: true, edits: []edit{e("process.args", `["/bin/nope"]`), e("process.cwd", `"/srv"`)}},
 	{name: "args[0] not on PATH", rule: "A-15", field: "process.args[0]", msg: `"nope" is not in the rootfs on PATH=/usr/bin:/bin`, warning: true, edits: []edit{e("process.args", `["nope"]`)}},
 	{name: "args[0] a directory", rule: "A-15", field: "process.args[0]", msg: "/bin in the rootfs is a directory", edits: []edit{e("process.args", `["/bin"]`)}},
 	{name: "args[0] not executable", rule: "A-15", field: "process.args[0]", msg: "/bin/data in the rootfs is not executable", edits: []edit{e("process.args", `["/bin/data"]`)},

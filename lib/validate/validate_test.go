@@ -26,6 +26,8 @@ var cleanCases = []struct {
 	edits []edit
 	setup func(t *testing.T, bundle string)
 }{
+	{name: "absolute program with a working directory", edits: []edit{e("process.args", `["/bin/sh"]`), e("process.cwd", `"/srv"`)},
+		setup: func(t *testing.T, b string) { mkfile(t, filepath.Join(b, "rootfs/srv/.keep"), 0o644) }},
 	{name: "minor 0 device", edits: []edit{e("linux.devices", `[{"type": "c", "path": "/dev/tty", "major": 5, "minor": 0, "fileMode": 438, "uid": 0, "gid": 5}]`)}},
 	{name: "fifo without numbers", edits: []edit{e("linux.devices", `[{"type": "p", "path": "/run/fifo"}]`)}},
 	{name: "device over a covered file", edits: []edit{e("linux.devices", `[{"type": "c", "path": "/dev/null", "major": 1, "minor": 3}]`)},
