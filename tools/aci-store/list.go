@@ -81,7 +81,11 @@ func runList(c *ucli.Context) error {
 
 // listEntries reads every image and the refs that select it, sorted.
 func listEntries(c *ucli.Context) ([]listEntry, error) {
-	s, err := store.Open(storeDir(c), false)
+	dir := c.String("store")
+	if dir == "" {
+		dir = store.DefaultDir()
+	}
+	s, err := store.Open(dir, false)
 	if errors.Is(err, fs.ErrNotExist) {
 		return []listEntry{}, nil
 	}
