@@ -2,7 +2,8 @@
 # make demo: build a sample image from nothing but this repository and run it
 # through the pipeline as far as it exists: pack, validate, identify, sign
 # (when gpg is here), publish over HTTPS, discover, trust, fetch into a
-# store, list and verify it, unpack and re-identify from tar-split metadata.
+# store, list and verify it, make an OCI bundle of it, validate it, run it
+# under runc (as root), unpack and re-identify from tar-split metadata.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export PATH=$PWD/bin:$PATH
@@ -84,6 +85,17 @@ HTML
   step aci-store verify
   step aci-store export -o "$out/exported.aci" "$id"
   step cmp "$out/hello.aci" "$out/exported.aci" && echo "exported image is byte-identical to the published one"
+
+  echo "== turn the stored image into an OCI runtime bundle, check it, prove its tree is the image"
+  step aci-bundle "$id" "$out/bundle"
+  step bundle-validate --host-specific "$out/bundle"
+  step aci-id --rootfs "$out/bundle/rootfs" --tar-split "$out/bundle/image.tsm"
+  if command -v runc >/dev/null && [ "$(id -u)" = 0 ]; then
+    echo "== run it under runc"
+    step runc --root "$out/runc" run -b "$out/bundle" "demo-$$"
+  else
+    echo "(runc not installed or not root: skipping the run)"
+  fi
 fi
 if command -v actool >/dev/null; then
   step actool validate "$out/hello.aci" && echo "actool agrees: valid"
