@@ -3,7 +3,8 @@
 # shared harness (hyperfine; peak RSS from /usr/bin/time). Our tools are the
 # "intermodal" column of each group: aci-pack vs actool build and tar|pigz -p 2,
 # aci-id vs gzip|sha512sum and pigz|sha512sum, aci-validate vs actool validate,
-# aci-fetch vs curl + gpg --verify (+ gzip -dc | sha512sum in bench-fetch.sh).
+# aci-fetch vs curl + gpg --verify (+ gzip -dc | sha512sum in bench-fetch.sh),
+# aci-bundle vs umoci unpack and tar -xzf (bench-bundle.sh), bundle-validate.
 # usage: tests/bench.sh HARNESS BENCH_DIR CASE...
 set -euo pipefail
 harness=$1 dir=$2; shift 2
@@ -25,6 +26,13 @@ export OURS_VALIDATE='aci-validate "$A"'
 export OURS_FETCH='aci-fetch -q --ca-file "$CACERT" --trust-key "$PUBKEY" --store "$DL/store" "$URLS/large.aci"'
 case " ${cases[*]} " in *" large "*)
   "$harness" fetch                                   # vs curl, curl+gpg, behind nginx
-  "$(dirname "$0")/bench-fetch.sh" "$dir" ;;         # vs the whole job by hand, same run
+  "$(dirname "$0")/bench-fetch.sh" "$dir"            # vs the whole job by hand, same run
+  "$(dirname "$0")/bench-bundle.sh" "$dir" ;;        # vs umoci unpack and tar -xzf
 esac
+# bundle-validate on a typical config (runc's default), whole process
+if command -v runc >/dev/null; then
+  v=$dir/work/validate; rm -rf "$v"; mkdir -p "$v/rootfs"
+  (cd "$v" && runc spec)
+  hyperfine -N --warmup 5 --runs 200 "bundle-validate $v" 2>&1 | grep -E 'Time|Range'
+fi
 "$harness" report
