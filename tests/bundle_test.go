@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"golang.org/x/sys/unix"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -304,10 +305,11 @@ func TestBundleUserApp(t *testing.T) {
 // read-only (conf gets a file "in"), on a read-only rootfs.
 func volumesBundle(t *testing.T, data, conf string) string {
 	mustDo(t, os.WriteFile(filepath.Join(conf, "in"), []byte("from the host"), 0o644))
+	mustDo(t, os.MkdirAll(filepath.Join(conf, "sub"), 0o755))
 	im := newBundleImage(t)
 	im.app["mountPoints"] = []map[string]any{{"name": "data", "path": "/data"}, {"name": "conf", "path": "/conf"}}
 	return im.bundle("--volume", "data:"+data, "--volume", "conf:"+conf+":ro", "--readonly-rootfs",
-		"--", "/bin/bundleapp", "write", "/data/out", "write", "/conf/x", "read", "/conf/in", "write", "/srv/x")
+		"--", "/bin/bundleapp", "write", "/data/out", "write", "/conf/x", "write", "/conf/sub/y", "read", "/conf/in", "write", "/srv/x")
 }
 
 // Volumes: a mountPoint is bound where the image says, read-only when the
@@ -317,13 +319,18 @@ func TestBundleVolumes(t *testing.T) {
 	for _, rt := range runtimes(t) {
 		t.Run(rt.name, func(t *testing.T) {
 			data, conf := t.TempDir(), t.TempDir()
-			out, status := rt.run(t, volumesBundle(t, data, conf))
+			b := volumesBundle(t, data, conf)
+			// A writable mount below a read-only volume stays out of reach.
+			mustDo(t, unix.Mount("tmpfs", filepath.Join(conf, "sub"), "tmpfs", 0, "size=1m"))
+			t.Cleanup(func() { unix.Unmount(filepath.Join(conf, "sub"), unix.MNT_DETACH) }) //nolint:errcheck // best effort
+			out, status := rt.run(t, b)
 			if status != 0 {
 				t.Errorf("exit status %d", status)
 			}
 			expect(t, report(out), map[string]string{
 				"write /data/out": "ok", "write /conf/x": "open /conf/x: read-only file system (errno 30)",
-				"read /conf/in": "ok", "content": "from the host", "write /srv/x": "open /srv/x: read-only file system (errno 30)",
+				"write /conf/sub/y": "open /conf/sub/y: read-only file system (errno 30)",
+				"read /conf/in":     "ok", "content": "from the host", "write /srv/x": "open /srv/x: read-only file system (errno 30)",
 			})
 			if b, err := os.ReadFile(filepath.Join(data, "out")); err != nil || string(b) != "written by bundleapp\n" {
 				t.Errorf("the host sees %q, %v", b, err)

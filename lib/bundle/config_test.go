@@ -279,8 +279,8 @@ func TestConfigVolumes(t *testing.T) {
 	}
 	got := s.Mounts[len(s.Mounts)-2:]
 	want := []specs.Mount{
-		{Destination: "/data", Type: "bind", Source: host, Options: []string{"rbind", "ro"}},
-		{Destination: "/etc/app", Type: "bind", Source: host, Options: []string{"rbind", "ro"}},
+		{Destination: "/data", Type: "bind", Source: host, Options: []string{"bind", "ro"}},
+		{Destination: "/etc/app", Type: "bind", Source: host, Options: []string{"bind", "ro"}},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("mounts = %+v", got)

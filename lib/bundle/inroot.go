@@ -92,7 +92,24 @@ func (r *root) resolve(name string) (string, unix.Stat_t, error) {
 // readFile reads a regular file inside the root, refusing one larger than
 // max bytes, a FIFO (opened non-blocking) or a device.
 func (r *root) readFile(name string, max int64) ([]byte, error) {
-	fd, err := r.open(name, unix.O_RDONLY|unix.O_NONBLOCK|unix.O_NOCTTY)
+	// O_PATH first: opening a device for reading runs its driver on the
+	// host (a watchdog arms, a tape rewinds), so the type is checked on a
+	// handle that opens nothing, and only a regular file is reopened.
+	pfd, err := r.open(name, unix.O_PATH)
+	if err != nil {
+		return nil, err
+	}
+	var pst unix.Stat_t
+	err = unix.Fstat(pfd, &pst)
+	if err == nil && pst.Mode&unix.S_IFMT != unix.S_IFREG {
+		err = errors.New("not a regular file")
+	}
+	if err != nil {
+		unix.Close(pfd)
+		return nil, err
+	}
+	fd, err := unix.Open(fmt.Sprintf("/proc/self/fd/%d", pfd), unix.O_RDONLY|unix.O_NONBLOCK|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
+	unix.Close(pfd)
 	if err != nil {
 		return nil, err
 	}

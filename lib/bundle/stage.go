@@ -34,7 +34,10 @@ func newStage(dir string, overwrite bool) (*stage, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := os.Chmod(tmp, 0o755); err != nil {
+	// 0700, as umoci makes bundles: a privileged render restores the
+	// image's device nodes and setuid files, which no other host user may
+	// reach through the bundle's path.
+	if err := os.Chmod(tmp, 0o700); err != nil {
 		os.Remove(tmp)
 		return nil, err
 	}

@@ -103,9 +103,11 @@ func bindMount(mp appc.MountPoint, v Volume) (specs.Mount, error) {
 	if err != nil {
 		return specs.Mount{}, fmt.Errorf("%w %s: %w", ErrVolume, v.Name, err)
 	}
+	// Read-only binds are not recursive: "ro" on an rbind makes only the
+	// top mount read-only and leaves the source's submounts writable.
 	opts := []string{"rbind"}
 	if mp.ReadOnly || v.ReadOnly {
-		opts = append(opts, "ro")
+		opts = []string{"bind", "ro"}
 	}
 	return specs.Mount{Destination: mp.Path, Type: "bind", Source: src, Options: opts}, nil
 }

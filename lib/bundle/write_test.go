@@ -91,6 +91,11 @@ func TestWriteSingleImage(t *testing.T) {
 	if got := read(t, filepath.Join(dir, IDFile)); got != id+"\n" {
 		t.Errorf("image-id = %q", got)
 	}
+	// Only its owner may enter a bundle: a privileged render holds the
+	// image's device nodes and setuid files.
+	if st, err := os.Stat(dir); err != nil || st.Mode().Perm() != 0o700 {
+		t.Errorf("bundle dir mode %v, %v; want 0700", st.Mode(), err)
+	}
 	if got := read(t, filepath.Join(dir, ManifestFile)); got != manifestJSON("example.com/app", app, "") {
 		t.Errorf("manifest = %q", got)
 	}
