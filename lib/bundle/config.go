@@ -255,6 +255,12 @@ func (t *translation) rootless() error {
 	if t.o.Rootless && len(u.AdditionalGids) > 0 {
 		return fmt.Errorf("app.supplementaryGIDs: a rootless container maps only the app's own group (%d)", u.GID)
 	}
+	// runc and crun need the namespace's root mapped, and one host id can
+	// map only one container id: an app running as another user cannot
+	// be started rootless without subordinate ids (newuidmap).
+	if t.o.Rootless && (u.UID != 0 || u.GID != 0) {
+		return fmt.Errorf("app.user %d, app.group %d: a rootless bundle maps only the caller to root in the container, so the app must run as 0:0 (use --exec or an image whose app runs as root)", u.UID, u.GID)
+	}
 	return nil
 }
 

@@ -349,13 +349,19 @@ func TestParseVolume(t *testing.T) {
 }
 
 func TestConfigRootless(t *testing.T) {
-	s, _, err := translate(t, `{"exec":["/bin/app"],"user":"app","group":"app"}`, AppOptions{Rootless: true, HostUID: 1234, HostGID: 5678})
+	// runc refuses a user namespace whose root is unmapped, and one host
+	// id maps one container id: an app user other than root is an error.
+	_, _, err := translate(t, `{"exec":["/bin/app"],"user":"app","group":"app"}`, AppOptions{Rootless: true, HostUID: 1234, HostGID: 5678})
+	if err == nil || !strings.Contains(err.Error(), "must run as 0:0") {
+		t.Errorf("rootless with app user 1000: %v", err)
+	}
+	s, _, err := translate(t, `{"exec":["/bin/app"],"user":"0","group":"0"}`, AppOptions{Rootless: true, HostUID: 1234, HostGID: 5678})
 	if err != nil {
 		t.Fatal(err)
 	}
 	l := s.Linux
-	if !reflect.DeepEqual(l.UIDMappings, []specs.LinuxIDMapping{{ContainerID: 1000, HostID: 1234, Size: 1}}) ||
-		!reflect.DeepEqual(l.GIDMappings, []specs.LinuxIDMapping{{ContainerID: 1000, HostID: 5678, Size: 1}}) || l.Resources != nil {
+	if !reflect.DeepEqual(l.UIDMappings, []specs.LinuxIDMapping{{ContainerID: 0, HostID: 1234, Size: 1}}) ||
+		!reflect.DeepEqual(l.GIDMappings, []specs.LinuxIDMapping{{ContainerID: 0, HostID: 5678, Size: 1}}) || l.Resources != nil {
 		t.Errorf("linux = %+v", l)
 	}
 	var types []string

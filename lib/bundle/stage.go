@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/intermodal/intermodal/lib/extract"
 )
 
 // ErrNotBundle is returned when --overwrite would replace a directory that
@@ -114,7 +116,7 @@ func (s *stage) commit() error {
 	if err := syncParent(s.dir); err != nil {
 		return err
 	}
-	return os.RemoveAll(s.tmp) // the old bundle now
+	return extract.RemoveAll(s.tmp) // the old bundle now
 }
 
 // exchange swaps two directories atomically, or, where the filesystem
@@ -143,7 +145,7 @@ func exchange(tmp, dir string) error {
 func (s *stage) abort() {
 	if !s.done {
 		s.done = true
-		os.RemoveAll(s.tmp)
+		extract.RemoveAll(s.tmp) //nolint:errcheck // cleanup after a failure already being reported
 	}
 }
 

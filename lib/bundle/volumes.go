@@ -134,6 +134,9 @@ func hostPath(p string) (string, error) {
 func volumeFor(mounts []specs.Mount, p string) (src, rel string, ok bool) {
 	best := ""
 	for _, m := range mounts {
+		if !isBind(m) { // proc, tmpfs, ...: their sources are not host paths
+			continue
+		}
 		d := m.Destination
 		if (p == d || strings.HasPrefix(p, strings.TrimSuffix(d, "/")+"/")) && len(d) > len(best) {
 			best, src = d, m.Source
@@ -143,4 +146,16 @@ func volumeFor(mounts []specs.Mount, p string) (src, rel string, ok bool) {
 		return "", "", false
 	}
 	return src, strings.TrimPrefix(p, best), true
+}
+
+func isBind(m specs.Mount) bool {
+	if m.Type == "bind" {
+		return true
+	}
+	for _, o := range m.Options {
+		if o == "bind" || o == "rbind" {
+			return true
+		}
+	}
+	return false
 }

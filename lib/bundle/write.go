@@ -139,7 +139,7 @@ func (w *writer) again(manifest []byte) error {
 		}
 		w.src.Open = reopen
 	}
-	if err := os.RemoveAll(w.rootfs()); err != nil {
+	if err := extract.RemoveAll(w.rootfs()); err != nil {
 		return err
 	}
 	top, err := w.openTop()

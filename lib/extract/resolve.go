@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -199,6 +200,31 @@ func (x *extractor) remove(l loc) error {
 		return removeTree(l.dir, l.name)
 	}
 	return err
+}
+
+// RemoveAll removes path and everything under it like os.RemoveAll, but
+// through descriptors that never follow a symlink, and making directories
+// writable on the way, so an unprivileged caller can remove a tree whose
+// read-only directories Extract restored (which os.RemoveAll cannot).
+func RemoveAll(path string) error {
+	path = filepath.Clean(path)
+	pfd, err := unix.Open(filepath.Dir(path), unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return err
+	}
+	defer unix.Close(pfd)
+	name := filepath.Base(path)
+	err = unix.Unlinkat(pfd, name, 0)
+	if errors.Is(err, unix.EISDIR) {
+		err = removeTree(pfd, name)
+	}
+	if errors.Is(err, unix.ENOENT) {
+		return nil
+	}
+	if err != nil {
+		return &os.PathError{Op: "remove", Path: path, Err: err}
+	}
+	return nil
 }
 
 // removeTree deletes a directory and its contents through descriptors,
