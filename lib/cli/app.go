@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 
 	ucli "github.com/urfave/cli/v2"
@@ -61,7 +62,7 @@ func report(app *ucli.App, err error) int {
 		return ExitOK
 	}
 	if msg := message(err); msg != "" {
-		fmt.Fprintf(app.ErrWriter, "%s: %s\n", app.Name, msg)
+		fmt.Fprintf(app.ErrWriter, "%s: %s\n", app.Name, OneLine(msg))
 	}
 	code := exitCode(err)
 	if code == ExitUsage {
@@ -171,3 +172,24 @@ func Args(c *ucli.Context, min, max int) ([]string, error) {
 	}
 	return args, nil
 }
+
+// OneLine escapes control characters (newlines above all) in a message,
+// so text from a hostile manifest, archive or server can never forge a
+// second line of diagnostics: every error stays one line.
+func OneLine(msg string) string {
+	if !strings.ContainsFunc(msg, isControl) {
+		return msg
+	}
+	var b strings.Builder
+	for _, r := range msg {
+		if isControl(r) {
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }

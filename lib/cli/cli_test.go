@@ -217,3 +217,17 @@ func TestUnknownCommandIsAUsageError(t *testing.T) {
 		}
 	}
 }
+
+// An error carrying a newline (from a hostile manifest, say) is still
+// printed as one line.
+func TestErrorsStayOneLine(t *testing.T) {
+	app := New("tool", "x")
+	app.Action = func(*ucli.Context) error { return errors.New("bad name \"a\nTool: all good\"\r") }
+	var out, errb bytes.Buffer
+	if code := Run(app, []string{"tool"}, strings.NewReader(""), &out, &errb); code != ExitFailure {
+		t.Fatalf("exit %d", code)
+	}
+	if got := errb.String(); strings.Count(got, "\n") != 1 || !strings.Contains(got, `a\nTool: all good"\r`) {
+		t.Errorf("stderr %q", got)
+	}
+}

@@ -111,7 +111,7 @@ func options(c *ucli.Context, exec []string) (bundle.Options, error) {
 }
 
 func printer(c *ucli.Context, prefix string) func(string) {
-	return func(msg string) { fmt.Fprintf(c.App.ErrWriter, "%s: %s%s\n", c.App.Name, prefix, msg) }
+	return func(msg string) { fmt.Fprintf(c.App.ErrWriter, "%s: %s%s\n", c.App.Name, prefix, cli.OneLine(msg)) }
 }
 
 // source finds IMAGE: "-", a file, or an image in the store. The store is

@@ -50,7 +50,7 @@ func run(c *ucli.Context) error {
 	errw := c.App.ErrWriter
 	warn := func(msg string) {
 		if !c.Bool("quiet") || strings.HasPrefix(msg, "warning: ") {
-			fmt.Fprintf(errw, "aci-fetch: %s\n", msg)
+			fmt.Fprintf(errw, "aci-fetch: %s\n", cli.OneLine(msg))
 		}
 	}
 	policy, err := fetch.ParsePullPolicy(c.String("pull-policy"))

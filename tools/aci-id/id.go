@@ -52,7 +52,7 @@ func runFiles(c *ucli.Context, names []string, maxSize int64) error {
 	for _, name := range names {
 		id, err := identify(c, name, maxSize)
 		if err != nil {
-			fmt.Fprintf(c.App.ErrWriter, "aci-id: %s: %v\n", name, err)
+			fmt.Fprintf(c.App.ErrWriter, "aci-id: %s\n", cli.OneLine(name+": "+err.Error()))
 			failed = true
 			continue
 		}
@@ -124,7 +124,7 @@ func checkOne(c *ucli.Context, l imageid.Line, maxSize int64) bool {
 	switch {
 	case err != nil:
 		fmt.Fprintf(c.App.Writer, "%s: FAILED open or read\n", l.Name)
-		fmt.Fprintf(c.App.ErrWriter, "aci-id: %s: %v\n", l.Name, err)
+		fmt.Fprintf(c.App.ErrWriter, "aci-id: %s\n", cli.OneLine(l.Name+": "+err.Error()))
 		return false
 	case id != l.ID:
 		fmt.Fprintf(c.App.Writer, "%s: FAILED\n", l.Name)

@@ -83,7 +83,7 @@ func setOptions(c *ucli.Context, o *aci.PackOptions) error {
 		return err
 	}
 	if !c.Bool("quiet") {
-		o.Warn = func(msg string) { fmt.Fprintf(c.App.ErrWriter, "aci-pack: warning: %s\n", msg) }
+		o.Warn = func(msg string) { fmt.Fprintf(c.App.ErrWriter, "aci-pack: warning: %s\n", cli.OneLine(msg)) }
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 
+	"github.com/intermodal/intermodal/lib/cli"
 	"github.com/intermodal/intermodal/lib/store"
 	ucli "github.com/urfave/cli/v2"
 )
@@ -25,7 +26,7 @@ func resolveAll(c *ucli.Context, s *store.Store, args []string) ([]string, bool)
 	for _, arg := range args {
 		id, err := resolve(s, arg)
 		if err != nil {
-			fmt.Fprintf(c.App.ErrWriter, "%s: %v\n", c.App.Name, err)
+			fmt.Fprintf(c.App.ErrWriter, "%s: %s\n", c.App.Name, cli.OneLine(err.Error()))
 			failed = true
 			continue
 		}

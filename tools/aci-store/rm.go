@@ -31,7 +31,7 @@ func runRm(c *ucli.Context) error {
 	ids, failed := resolveAll(c, s, args)
 	for _, id := range ids {
 		if err := s.Remove(id); err != nil {
-			fmt.Fprintf(c.App.ErrWriter, "%s: rm: %v\n", c.App.Name, err)
+			fmt.Fprintf(c.App.ErrWriter, "%s: rm: %s\n", c.App.Name, cli.OneLine(err.Error()))
 			failed = true
 			continue
 		}
