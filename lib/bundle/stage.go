@@ -51,6 +51,9 @@ func newStage(dir string, overwrite bool) (*stage, error) {
 // one that is not a bundle when asked to. An empty directory is taken, as
 // mkdir then aci-bundle is a natural thing to do.
 func checkTarget(dir string, overwrite bool) error {
+	if base := filepath.Base(dir); base == "." || base == ".." || base == "/" {
+		return fmt.Errorf("%s: name a new directory for the bundle (the bundle replaces DIR with one rename)", dir)
+	}
 	fi, err := os.Lstat(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"syscall"
 )
 
 // ConfigName is the one name config.json has in a bundle.
@@ -92,7 +93,9 @@ func ReadConfig(r io.Reader) ([]byte, error) {
 }
 
 func readConfig(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	// O_NONBLOCK: a FIFO named config.json must not hang the check before
+	// its type is seen; a regular file reads the same either way.
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, err
 	}

@@ -7,7 +7,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/intermodal/intermodal/lib/testenv"
 )
@@ -292,4 +294,22 @@ func BenchmarkValidate(b *testing.B) {
 			}
 		}
 	})
+}
+
+// A FIFO named config.json is refused at once, not waited on.
+func TestConfigFIFO(t *testing.T) {
+	dir := t.TempDir()
+	if err := syscall.Mkfifo(filepath.Join(dir, "config.json"), 0o644); err != nil {
+		t.Skip("mkfifo:", err)
+	}
+	done := make(chan error, 1)
+	go func() { _, err := Bundle(dir, nil); done <- err }()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "not a regular file") {
+			t.Fatalf("FIFO config: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("bundle-validate waited on a FIFO")
+	}
 }
