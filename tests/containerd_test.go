@@ -55,7 +55,7 @@ func TestBundleValidateOnContainerdConfigs(t *testing.T) {
 	must(t, daemon.Start())
 	t.Cleanup(func() {
 		syscall.Kill(-daemon.Process.Pid, syscall.SIGTERM) //nolint:errcheck // the group may be gone
-		daemon.Wait()                                       //nolint:errcheck // stopped on purpose
+		daemon.Wait()                                      //nolint:errcheck // stopped on purpose
 		// shims outlive the daemon; they are ours if they name our work dir
 		out, _ := exec.Command("pgrep", "-f", w).Output()
 		for _, p := range strings.Fields(string(out)) {
