@@ -30,12 +30,6 @@ func run(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	if p := c.Int("port"); p < 0 || p > 65535 {
-		return cli.Usagef("--port: %d is not a port number (1-65535)", p)
-	}
-	if c.Duration("timeout") <= 0 {
-		return cli.Usagef("--timeout: must be more than 0")
-	}
 	app, err := discovery.ParseApp(args[0])
 	if err != nil {
 		return err
@@ -57,18 +51,7 @@ func run(c *ucli.Context) error {
 // options builds the client from the flags, warning about each check
 // turned off.
 func options(c *ucli.Context) (discovery.Options, error) {
-	for _, f := range []string{"insecure-allow-http", "insecure-skip-tls-verify"} {
-		if c.Bool(f) {
-			fmt.Fprintf(c.App.ErrWriter, "aci-discover: warning: --%s: %s\n", f, insecureWhat[f])
-		}
-	}
-	client, err := httpclient.New(httpclient.Options{
-		CAFile:                c.String("ca-file"),
-		InsecureSkipTLSVerify: c.Bool("insecure-skip-tls-verify"),
-		AllowHTTP:             c.Bool("insecure-allow-http"),
-		Timeout:               c.Duration("timeout"),
-		UserAgent:             "aci-discover/" + cli.Version,
-	})
+	client, err := cli.HTTPClient(c, insecureWhat)
 	if err != nil {
 		return discovery.Options{}, err
 	}

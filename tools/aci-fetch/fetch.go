@@ -68,18 +68,7 @@ func run(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, f := range []string{"insecure-allow-http", "insecure-skip-tls-verify", "insecure-skip-verify"} {
-		if c.Bool(f) {
-			fmt.Fprintf(errw, "aci-fetch: warning: --%s: %s\n", f, insecureWhat[f])
-		}
-	}
-	client, err := httpclient.New(httpclient.Options{
-		CAFile:                c.String("ca-file"),
-		InsecureSkipTLSVerify: c.Bool("insecure-skip-tls-verify"),
-		AllowHTTP:             c.Bool("insecure-allow-http"),
-		Timeout:               c.Duration("timeout"),
-		UserAgent:             "aci-fetch/" + cli.Version,
-	})
+	client, err := cli.HTTPClient(c, insecureWhat)
 	if err != nil {
 		return err
 	}

@@ -88,18 +88,7 @@ func dedupe(offers []offer) []offer {
 // client builds the HTTP client from the flags, warning about each check
 // turned off.
 func client(c *ucli.Context) (*httpclient.Client, error) {
-	for _, f := range []string{"insecure-allow-http", "insecure-skip-tls-verify"} {
-		if c.Bool(f) {
-			fmt.Fprintf(c.App.ErrWriter, "aci-trust: warning: --%s: %s\n", f, insecureWhat[f])
-		}
-	}
-	return httpclient.New(httpclient.Options{
-		CAFile:                c.String("ca-file"),
-		InsecureSkipTLSVerify: c.Bool("insecure-skip-tls-verify"),
-		AllowHTTP:             c.Bool("insecure-allow-http"),
-		Timeout:               c.Duration("timeout"),
-		UserAgent:             "aci-trust/" + cli.Version,
-	})
+	return cli.HTTPClient(c, insecureWhat)
 }
 
 func fetchOffers(c *ucli.Context, urls []string) ([]offer, error) {
@@ -143,9 +132,6 @@ func fetchKeys(c *ucli.Context, cl *httpclient.Client, url string) ([]*openpgp.E
 // discoverOffers finds the prefix's key URLs by appc discovery and fetches
 // every one.
 func discoverOffers(c *ucli.Context, prefix string) ([]offer, error) {
-	if p := c.Int("port"); p < 0 || p > 65535 {
-		return nil, cli.Usagef("--port: %d is not a port number (1-65535)", p)
-	}
 	cl, err := client(c)
 	if err != nil {
 		return nil, err
