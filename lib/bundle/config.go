@@ -81,6 +81,9 @@ func (t *translation) spec() (*specs.Spec, error) {
 	if len(t.o.Exec) == 0 && len(t.app.Exec) == 0 {
 		return nil, ErrNoApp
 	}
+	if h := t.o.Hostname; h != "" && !validHostname(h) {
+		return nil, fmt.Errorf("hostname %q: want at most 64 letters, digits, '-' and '.', as sethostname and DNS allow", h)
+	}
 	t.s = t.base()
 	steps := []func() error{t.mounts, t.user, t.process, t.rootless, t.extras}
 	for _, step := range steps {
@@ -315,4 +318,17 @@ func AppName(image string) string {
 		return "app"
 	}
 	return name
+}
+
+// validHostname: what the kernel takes (64 bytes) in DNS's characters.
+func validHostname(h string) bool {
+	if len(h) > 64 || h[0] == '-' || h[0] == '.' {
+		return false
+	}
+	for _, c := range h {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	return true
 }

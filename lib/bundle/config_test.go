@@ -401,3 +401,40 @@ func TestMarshalConfig(t *testing.T) {
 	var back specs.Spec
 	must(t, json.Unmarshal(b1, &back))
 }
+
+// Huge CPU limits neither overflow into a tiny quota nor into tiny shares.
+func TestCPUMappingDoesNotOverflow(t *testing.T) {
+	for _, milli := range []int64{maxCPUMilli + 1, 100_000_000_000_000, 9_223_372_036_854_775_000} {
+		if q, _ := cpuQuota(milli); q != -1 {
+			t.Errorf("cpuQuota(%d) = %d, want no quota", milli, q)
+		}
+		if s := cpuShares(milli); s != maxShares {
+			t.Errorf("cpuShares(%d) = %d, want %d", milli, s, maxShares)
+		}
+	}
+	if q, p := cpuQuota(500); q != 50_000 || p != cpuPeriod {
+		t.Errorf("half a core: %d/%d", q, p)
+	}
+}
+
+// A sysctl key is never a path, and a hostname is what the kernel takes:
+// aci-bundle must not write what bundle-validate and runc refuse.
+func TestSysctlKeysAndHostname(t *testing.T) {
+	x := &isolators{}
+	for _, k := range []string{"net.ipv4/../../kernel/core_pattern", "net..x", "net.ipv4.", "net.a b"} {
+		if x.sysctlRefused(k) == "" {
+			t.Errorf("sysctl key %q accepted", k)
+		}
+	}
+	if why := x.sysctlRefused("net.ipv4.ip_forward"); why != "" {
+		t.Errorf("net.ipv4.ip_forward refused: %s", why)
+	}
+	for _, h := range []string{strings.Repeat("a", 65), "bad host", "-x", "a/b"} {
+		if validHostname(h) {
+			t.Errorf("hostname %q accepted", h)
+		}
+	}
+	if !validHostname("web-1.example.com") {
+		t.Error("a plain hostname refused")
+	}
+}

@@ -126,10 +126,15 @@ func (x *isolators) cpu(i int, iso appc.Isolator) error {
 			return err
 		}
 		quota, period := cpuQuota(milli)
-		if quota != milli*cpuPeriod/1000 {
+		switch {
+		case quota < 0:
+			x.notes.modified(iso.Name, fmt.Sprintf("limit %s is more than any machine has: no CPU quota written", *v.Limit))
+		case quota != milli*cpuPeriod/1000:
 			x.notes.modified(iso.Name, fmt.Sprintf("limit %s is below the kernel's 1 ms CFS quota: raised to %d µs per %d µs", *v.Limit, quota, period))
 		}
-		cpu.Quota, cpu.Period = &quota, &period
+		if quota >= 0 {
+			cpu.Quota, cpu.Period = &quota, &period
+		}
 	}
 	if v.Request != nil {
 		milli, err := appc.ParseMilliQuantity(*v.Request)
@@ -148,7 +153,16 @@ func (x *isolators) cpu(i int, iso appc.Isolator) error {
 	return nil
 }
 
+// maxCPUMilli is a million cores: more is no limit at all, and keeps the
+// arithmetic below far from overflowing.
+const maxCPUMilli = 1_000_000_000
+
+// cpuQuota is the CFS quota for milli thousandths of a core, at least the
+// kernel's minimum; -1 when the limit is beyond any machine.
 func cpuQuota(milli int64) (int64, uint64) {
+	if milli > maxCPUMilli {
+		return -1, cpuPeriod
+	}
 	quota := milli * cpuPeriod / 1000
 	if quota < minCPUQuota {
 		quota = minCPUQuota
@@ -157,6 +171,9 @@ func cpuQuota(milli int64) (int64, uint64) {
 }
 
 func cpuShares(milli int64) uint64 {
+	if milli > maxCPUMilli {
+		return maxShares
+	}
 	s := milli * 1024 / 1000
 	switch {
 	case s < minShares:
@@ -349,6 +366,15 @@ func (x *isolators) sysctl(iso appc.Isolator) error {
 }
 
 func (x *isolators) sysctlRefused(key string) string {
+	// A name is dot-separated words: never a path (runc turns dots into
+	// slashes under /proc/sys), never an empty or ".." part.
+	for _, part := range strings.Split(key, ".") {
+		if part == "" || strings.ContainsFunc(part, func(r rune) bool {
+			return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-')
+		}) {
+			return "not a sysctl name"
+		}
+	}
 	switch {
 	case strings.HasPrefix(key, "net."):
 		if x.rootless {
