@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"fmt"
 	"path"
 	"strings"
 )
@@ -96,6 +97,17 @@ func (c *checker) checkArgs(proc object) {
 func (c *checker) checkUser(user object) {
 	if umask, ok := uintAt(user, "umask"); ok && umask > 0o777 {
 		c.warn("A-16", "process.user.umask", "%d is above 511 (0777): only the permission bits are used", umask)
+	}
+	// (uid_t)-1 means "unchanged" to setresuid and is refused as an id.
+	for _, f := range []string{"uid", "gid"} {
+		if v, ok := uintAt(user, f); ok && v == 1<<32-1 {
+			c.err("A-16", "process.user."+f, "4294967295 is (uid_t)-1, which the kernel refuses as an id")
+		}
+	}
+	for i, g := range arrAt(user, "additionalGids") {
+		if n, ok := asUint(g); ok && n == 1<<32-1 {
+			c.err("A-16", fmt.Sprintf("process.user.additionalGids[%d]", i), "4294967295 is (gid_t)-1, which the kernel refuses as an id")
+		}
 	}
 	c.checkUserMapped(user)
 }

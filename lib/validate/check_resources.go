@@ -250,7 +250,8 @@ func sysctlNamespace(name string) string {
 }
 
 var ipcSysctls = []string{"kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
-	"kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced"}
+	"kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced",
+	"kernel.msg_next_id", "kernel.sem_next_id", "kernel.shm_next_id"}
 
 // checkSysctl: a name under /proc/sys, for a namespace the container has
 // . One that is not namespaced changes the host.

@@ -116,6 +116,8 @@ var ruleCases = []ruleCase{
 	{name: "args[0] link loop", rule: "A-15", field: "process.args[0]", msg: "too many levels of symbolic links", warning: true, edits: []edit{e("process.args", `["/bin/loop"]`)},
 		setup: func(t *testing.T, b string) { symlink(t, "loop", filepath.Join(b, "rootfs/bin/loop")) }},
 	{name: "uid negative", rule: "A-16", field: "process.user.uid", msg: "want a uint32 (0 to 4294967295), got -1", edits: []edit{e("process.user.uid", `-1`)}},
+	{name: "uid (uid_t)-1", rule: "A-16", field: "process.user.uid", msg: "4294967295 is (uid_t)-1", edits: []edit{e("process.user.uid", `4294967295`)}},
+	{name: "additional gid (gid_t)-1", rule: "A-16", field: "process.user.additionalGids[1]", msg: "4294967295 is (gid_t)-1", edits: []edit{e("process.user.additionalGids", `[5, 4294967295]`)}},
 	{name: "uid a string", rule: "A-16", field: "process.user.uid", msg: "want an integer, got string", edits: []edit{e("process.user.uid", `"0"`)}},
 	{name: "gid missing", rule: "A-16", field: "process.user.gid", msg: "missing (required)", edits: []edit{e("process.user.gid", "-")}},
 	{name: "umask above 0777", rule: "A-16", field: "process.user.umask", msg: "only the permission bits", warning: true, edits: []edit{e("process.user.umask", `4095`)}},

@@ -67,7 +67,7 @@ var cleanCases = []struct {
 		e("process.ioPriority", `{"class": "IOPRIO_CLASS_IDLE", "priority": 7}`), e("process.execCPUAffinity", `{"initial": "7", "final": "0-3, 7"}`),
 		e("process.selinuxLabel", `"system_u:system_r:svirt_lxc_net_t:s0:c124,c675"`)}},
 	{name: "deadline scheduler", edits: []edit{e("process.scheduler", `{"policy": "SCHED_DEADLINE", "runtime": 10000000, "deadline": 30000000, "period": 30000000}`)}},
-	{name: "linux extras", edits: []edit{e("linux.sysctl", `{"net.ipv4.ip_forward": "1", "kernel.shmmax": "100", "fs/mqueue/msg_max": "10"}`),
+	{name: "linux extras", edits: []edit{e("linux.sysctl", `{"net.ipv4.ip_forward": "1", "kernel.shmmax": "100", "kernel.shm_next_id": "-1", "fs/mqueue/msg_max": "10"}`),
 		e("linux.rootfsPropagation", `"slave"`), e("linux.mountLabel", `"system_u:object_r:svirt_sandbox_file_t:s0:c715,c811"`),
 		e("linux.personality", `{"domain": "LINUX32"}`), e("linux.memoryPolicy", `{"mode": "MPOL_INTERLEAVE", "nodes": "0-1", "flags": ["MPOL_F_STATIC_NODES"]}`),
 		e("linux.intelRdt", `{"closID": "guaranteed_group", "l3CacheSchema": "L3:0=7f0;1=1f", "memBwSchema": "MB:0=20;1=70", "enableMonitoring": true}`),
