@@ -268,6 +268,10 @@ func (c *checker) checkSysctl(sysctl object) {
 			c.warn("A-40", p, "not namespaced: it changes the host for every process (runc refuses it)")
 		case !c.hasNS(ns):
 			c.err("A-40", p, "needs a %s namespace of the container's own", ns)
+		case strings.HasPrefix(name, "fs.mqueue.") && !c.hasNS("mount"):
+			// /proc/sys/fs/mqueue belongs to the ipc namespace of whoever
+			// mounted /proc: without a mount namespace that is the host's.
+			c.err("A-40", p, "needs ipc and mount namespaces of the container's own (A-52)")
 		}
 	}
 }

@@ -256,6 +256,7 @@ var ruleCases = []ruleCase{
 	// A-40 sysctl
 	{name: "sysctl net without netns", rule: "A-40", field: `linux.sysctl["net.ipv4.ip_forward"]`, msg: "needs a network namespace", edits: []edit{e("linux.namespaces[1].type", `"cgroup"`), e("linux.sysctl", `{"net.ipv4.ip_forward": "1"}`)}},
 	{name: "sysctl mqueue without ipc", rule: "A-40", field: `linux.sysctl["fs/mqueue/msg_max"]`, msg: "needs a ipc namespace", edits: []edit{e("linux.namespaces[2].type", `"cgroup"`), e("linux.sysctl", `{"fs/mqueue/msg_max": "10"}`)}},
+	{name: "sysctl mqueue without mount ns", rule: "A-40", field: `linux.sysctl["fs.mqueue.queues_max"]`, msg: "needs ipc and mount namespaces", edits: []edit{e("linux.namespaces[4].type", `"cgroup"`), e("linux.sysctl", `{"fs.mqueue.queues_max": "10"}`)}},
 	{name: "sysctl not namespaced", rule: "A-40", field: `linux.sysctl["vm.swappiness"]`, msg: "not namespaced", warning: true, edits: []edit{e("linux.sysctl", `{"vm.swappiness": "10"}`)}},
 	{name: "sysctl path escape", rule: "A-40", field: `linux.sysctl["../../etc/passwd"]`, msg: "not a sysctl name", edits: []edit{e("linux.sysctl", `{"../../etc/passwd": "x"}`)}},
 	{name: "sysctl value type", rule: "A-40", field: `linux.sysctl["net.core.somaxconn"]`, msg: "want a string, got number", edits: []edit{e("linux.sysctl", `{"net.core.somaxconn": 1024}`)}},
