@@ -31,19 +31,7 @@ func exportCommand() *ucli.Command {
 }
 
 func runExport(c *ucli.Context) error {
-	args, err := cli.Args(c, 1, 1)
-	if err != nil {
-		return err
-	}
-	s, err := openStore(c)
-	if err != nil {
-		return err
-	}
-	id, err := resolve(s, args[0])
-	if err != nil {
-		return err
-	}
-	im, err := s.Image(id)
+	s, im, err := oneImage(c)
 	if err != nil {
 		return err
 	}

@@ -37,3 +37,21 @@ func resolveAll(c *ucli.Context, s *store.Store, args []string) ([]string, bool)
 	}
 	return ids, failed
 }
+
+// oneImage is the stored image a command's only argument names.
+func oneImage(c *ucli.Context) (*store.Store, *store.Image, error) {
+	args, err := cli.Args(c, 1, 1)
+	if err != nil {
+		return nil, nil, err
+	}
+	s, err := openStore(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	id, err := resolve(s, args[0])
+	if err != nil {
+		return nil, nil, err
+	}
+	im, err := s.Image(id)
+	return s, im, err
+}

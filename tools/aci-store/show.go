@@ -24,19 +24,7 @@ func showCommand() *ucli.Command {
 }
 
 func runShow(c *ucli.Context) error {
-	args, err := cli.Args(c, 1, 1)
-	if err != nil {
-		return err
-	}
-	s, err := openStore(c)
-	if err != nil {
-		return err
-	}
-	id, err := resolve(s, args[0])
-	if err != nil {
-		return err
-	}
-	im, err := s.Image(id)
+	_, im, err := oneImage(c)
 	if err != nil {
 		return err
 	}
@@ -48,7 +36,7 @@ func runShow(c *ucli.Context) error {
 	// and the read; then the image is gone, which the error says.
 	data, err := os.ReadFile(filepath.Join(im.Dir, file))
 	if err != nil {
-		return fmt.Errorf("%s: %w", args[0], cli.PathCause(err))
+		return fmt.Errorf("%s: %w", c.Args().First(), cli.PathCause(err))
 	}
 	_, err = c.App.Writer.Write(data)
 	return err
