@@ -212,6 +212,29 @@ func openStore(c *ucli.Context) (*store.Store, func(), error) {
 
 // export writes the stored image, byte for byte, to -o.
 func export(c *ucli.Context, st *store.Store, id string) error {
+	if name := c.String("output"); c.Bool("no-store") && name != cli.Stdin {
+		// The throwaway store sits beside the output: hand its synced blob
+		// over by name (a link refuses an existing file, a rename replaces
+		// it at once) instead of writing the image a second time.
+		im, err := st.Image(id)
+		if err != nil {
+			return err
+		}
+		if c.Bool("overwrite") {
+			err = os.Rename(im.ImagePath(), name)
+		} else if err = os.Link(im.ImagePath(), name); errors.Is(err, os.ErrExist) {
+			return fmt.Errorf("%s exists (use --overwrite)", name)
+		}
+		if err != nil {
+			return err
+		}
+		dir, err := os.Open(filepath.Dir(name))
+		if err != nil {
+			return err
+		}
+		defer dir.Close()
+		return dir.Sync() // the new name lasts as long as the synced bytes
+	}
 	src, err := st.Open(id)
 	if err != nil {
 		return err
